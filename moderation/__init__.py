@@ -1,0 +1,41 @@
+"""moderation: parse reader-comment threads saved from news pages, score, summarise, review.
+
+The public API is importable from the package root; heavy modules load on first use so that
+importing the package (and a cold `moderate --help`) stays fast.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+from .errors import InputError, LabelError, ModelError, ModerationError, ParseError, TableError
+from .thread import Article, Comment, Thread
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "parse_thread": "inputs",
+    "read_threads": "inputs",
+    "parse_dump": "parse",
+    "read_table": "tables",
+    "render_thread": "render",
+}
+
+__all__ = [
+    "Article", "Comment", "Thread",
+    "ModerationError", "InputError", "ParseError", "TableError", "LabelError", "ModelError",
+    *_LAZY,
+]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .inputs import parse_thread, read_threads
+    from .parse import parse_dump
+    from .render import render_thread
+    from .tables import read_table
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,5 @@
+"""`python -m moderation` runs the `moderate` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,115 @@
+"""The `moderate` command: parses arguments, calls the library, prints. Nothing else.
+
+Library errors (ModerationError) become one line on stderr and exit code 2; warnings go to
+stderr; results go to stdout or --output. Heavy libraries are imported inside the commands
+that need them, so `moderate --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .errors import ModerationError
+
+app = typer.Typer(
+    name="moderate",
+    help="Parse, score and review reader-comment threads saved from news pages.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class ParseFormat(str, Enum):
+    tree = "tree"
+    json = "json"
+    csv = "csv"
+
+
+def _warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def _emit(text: str, output: Optional[Path]) -> None:
+    """Write a result to --output (atomically) or stdout."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from .files import atomic_write_text
+
+    try:
+        atomic_write_text(output, text)
+    except OSError as exc:
+        raise ModerationError(f"cannot write output: {exc.strerror or exc}", path=output) from None
+    print(f"wrote {output}", file=sys.stderr)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        print(f"moderate {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+) -> None:
+    """Parse, score and review reader-comment threads saved from news pages."""
+
+
+MAX_SIZE_HELP = "Refuse input files larger than this many megabytes (0 = no limit)."
+
+
+def _max_bytes(max_size: float) -> Optional[int]:
+    return None if max_size <= 0 else int(max_size * 1024 * 1024)
+
+
+@app.command()
+def parse(
+    file: str = typer.Argument(..., help="A saved page dump (.txt), a comment table (CSV/JSONL), or - for stdin."),
+    format: ParseFormat = typer.Option(ParseFormat.tree, "--format", "-f", help="tree for people; json or csv for machines."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of standard output."),
+    strict: bool = typer.Option(False, "--strict", help="Treat broken indentation or numbering as an error (exit 2)."),
+    max_size: float = typer.Option(50, "--max-size", help=MAX_SIZE_HELP, metavar="MB"),
+) -> None:
+    """Show the article and the comment tree (who replied to whom) parsed from FILE."""
+    from .inputs import read_threads
+    from .outputs import threads_csv, threads_json
+
+    threads = read_threads(file if file == "-" else Path(file), strict=strict, max_bytes=_max_bytes(max_size))
+    for thread in threads:
+        for w in thread.warnings:
+            _warn(w)
+    if format is ParseFormat.json:
+        _emit(threads_json(threads), output)
+    elif format is ParseFormat.csv:
+        _emit(threads_csv(threads), output)
+    else:
+        from .display import render_tree
+
+        _emit("\n".join(render_tree(t) for t in threads), output)
+
+
+def main() -> None:
+    """Console entry point: run the app, turning library errors into exit code 2."""
+    try:
+        app(standalone_mode=True)
+    except ModerationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(EXIT_BAD_INPUT)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_OK)
