@@ -6,9 +6,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .errors import ParseError, TableError
+from .errors import InputError, TableError
 from .parse import parse_dump
-from .reading import DEFAULT_MAX_BYTES, check_and_decode, read_text
+from .reading import DEFAULT_MAX_BYTES, check_and_decode, describe_size, read_text
 from .tables import looks_like_table, read_table
 from .thread import Thread
 
@@ -20,7 +20,7 @@ def _text_of(source: str | Path, max_bytes: int | None) -> tuple[str, str]:
     if source == "-":
         data = sys.stdin.buffer.read() if max_bytes is None else sys.stdin.buffer.read(max_bytes + 1)
         if max_bytes is not None and len(data) > max_bytes:
-            raise ParseError(f"standard input is over the {max_bytes / 1e6:.0f} MB limit", path="<stdin>",
+            raise InputError(f"standard input is over the {describe_size(max_bytes)} limit", path="<stdin>",
                              hint="raise the limit with --max-size MB")
         return check_and_decode(data, "<stdin>"), "<stdin>"
     if "\n" not in source and len(source) < 4096:

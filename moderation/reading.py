@@ -47,6 +47,11 @@ def decode(data: bytes, path: str = "<input>", warn=None) -> str:
     return text
 
 
+def describe_size(n: int) -> str:
+    """`3.2 MB`, `512 bytes`: sizes for messages."""
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 100_000 else f"{n} bytes"
+
+
 def _stderr(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
 
@@ -62,7 +67,7 @@ def read_text(path: str | Path, max_bytes: int | None = DEFAULT_MAX_BYTES, warn=
         size = p.stat().st_size
         if max_bytes is not None and size > max_bytes:
             raise InputError(
-                f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit",
+                f"file is {describe_size(size)}, over the {describe_size(max_bytes)} limit",
                 path=p, hint="raise the limit with --max-size MB, or split the file")
         data = p.read_bytes()
     except OSError as exc:
