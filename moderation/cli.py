@@ -100,6 +100,32 @@ def parse(
         _emit("\n".join(render_tree(t) for t in threads), output)
 
 
+labels_app = typer.Typer(help="Check and extend the labeled examples in labels/.", no_args_is_help=True)
+app.add_typer(labels_app, name="labels")
+
+
+@labels_app.command("check")
+def labels_check(
+    directory: Path = typer.Argument(Path("labels"), help="The labels directory (holds labels.csv and threads/)."),
+) -> None:
+    """Validate the labeled set and print counts per label and split.
+
+    Checks that every thread parses with --strict, every row points at an existing comment,
+    values are valid, no row is duplicated and no comment text is in both train and test.
+    Exit 2 on any problem, naming file and row.
+    """
+    from .labels import check_labels, summary_lines
+
+    result = check_labels(directory)
+    print("\n".join(summary_lines(result)))
+    if result.errors:
+        for e in result.errors:
+            print(f"error: {e}", file=sys.stderr)
+        print(f"{len(result.errors)} problem(s) in {directory}", file=sys.stderr)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    print(f"\nok: {directory} is consistent")
+
+
 def main() -> None:
     """Console entry point: run the app, turning library errors into exit code 2."""
     try:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 
-@dataclass
+@dataclass(slots=True)
 class Article:
     """The story a thread hangs under. Empty strings where the dump does not say."""
 
@@ -27,7 +27,7 @@ class Article:
         return "\n\n".join(part for part in (self.title, self.subtitle, self.body) if part)
 
 
-@dataclass
+@dataclass(slots=True)
 class Comment:
     """One reader comment.
 
