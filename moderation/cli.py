@@ -7,6 +7,8 @@ that need them, so `moderate --help` stays instant.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import sys
 from enum import Enum
@@ -124,6 +126,47 @@ def labels_check(
         print(f"{len(result.errors)} problem(s) in {directory}", file=sys.stderr)
         raise typer.Exit(EXIT_BAD_INPUT)
     print(f"\nok: {directory} is consistent")
+
+
+@labels_app.command("sample")
+def labels_sample(
+    output: Path = typer.Option(..., "--output", "-o", help="Where to write the blind sample (CSV)."),
+    directory: Path = typer.Option(Path("labels"), "--labels", help="The labels directory."),
+    share: float = typer.Option(0.10, "--share", min=0.001, max=1.0, help="Share of labeled comments to sample."),
+    seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same sample."),
+) -> None:
+    """Write a blind random sample of labeled comments (no labels) for a second labeler."""
+    from .agreement import SAMPLE_COLUMNS, blind_sample
+    from .labels import load_labels
+
+    rows = blind_sample(load_labels(directory), share, seed)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=SAMPLE_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    _refuse_overwrite(output)
+    _emit(buf.getvalue(), output)
+
+
+@labels_app.command("agreement")
+def labels_agreement(
+    second: Path = typer.Argument(..., help="CSV with thread, comment_id and the second labeler's label columns."),
+    directory: Path = typer.Option(Path("labels"), "--labels", help="The labels directory."),
+) -> None:
+    """Cohen's kappa per label between labels.csv and a second labeler's table."""
+    from .agreement import kappa_table, read_second_labels
+    from .labels import load_labels
+    from .reading import read_text
+
+    table = kappa_table(load_labels(directory), read_second_labels(read_text(second), str(second)))
+    print(f"{'label':<11} {'n':>5} {'agreement':>9} {'kappa':>6}")
+    for row in table:
+        print(f"{row['label']:<11} {row['n']:>5} {row['agreement']:>9.1%} {row['kappa']:>6.2f}")
+
+
+def _refuse_overwrite(path: Path) -> None:
+    if path.exists():
+        raise ModerationError("already exists; not overwriting it", path=path, hint="choose another --output or remove it")
 
 
 def main() -> None:
