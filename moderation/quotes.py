@@ -17,6 +17,7 @@ import string
 MIN_WORDS = 8
 _PUNCT = "\"'“”‘’«»()[]{}<>.,;:!?…*_-–—" + string.punctuation
 _DROP_PUNCT = str.maketrans("", "", _PUNCT)
+_PUNCT_RE = re.compile("[%s]+" % re.escape(_PUNCT))  # faster than str.translate with deletions
 _TOKEN = re.compile(r"\S+")
 # A token that keeps at least one character once punctuation is dropped: the same tokens, in
 # the same order, as `_normal_words` returns.
@@ -28,7 +29,7 @@ Grams = set[tuple[str, ...]]
 
 
 def _normal_words(text: str) -> list[str]:
-    return text.lower().translate(_DROP_PUNCT).split()
+    return _PUNCT_RE.sub("", text.lower()).split()
 
 
 def _grams(words: list[str], n: int = MIN_WORDS):
@@ -48,7 +49,8 @@ class Quotable:
 
     def __init__(self, text: str) -> None:
         self.words = _normal_words(text)
-        self.probes = set(_grams(self.words, _PROBE))
+        w = self.words
+        self.probes = set(zip(w, w[1:], w[2:], w[3:]))  # _PROBE == 4, spelled out for speed
 
     def full(self) -> Grams:
         return set(_grams(self.words, MIN_WORDS))
@@ -60,7 +62,7 @@ def split_quotes(text: str, ancestors: list[Quotable]) -> tuple[str, list[str]]:
     words = _normal_words(text)
     if len(words) < n:
         return text, []
-    blocks = set(zip(*(words[k::_PROBE] for k in range(_PROBE))))
+    blocks = set(zip(words[0::4], words[1::4], words[2::4], words[3::4]))  # aligned _PROBE-word blocks
     if all(a.probes.isdisjoint(blocks) for a in ancestors):
         return text, []
     quoted: Grams = set().union(*(a.full() for a in ancestors))
