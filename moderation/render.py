@@ -78,5 +78,5 @@ def render_thread(thread: Thread, style: str = "seed", indent: str = "  ") -> st
     if style == "wordpress":
         out += ["Leave a Reply Cancel reply", "", "Your email address will not be published. Required fields are marked *"]
     else:
-        out += ["Leave A Reply", "", "Your email address will not be published."]
+        out += ["Leave A Reply", "", "Cancel reply"]
     return "\n".join(out) + "\n"
