@@ -40,3 +40,15 @@ def test_cli_sample_refuses_to_overwrite(tmp_path):
     assert run_cli("labels", "sample", "--labels", root, "-o", out).returncode == 0
     again = run_cli("labels", "sample", "--labels", root, "-o", out)
     assert again.returncode == 2 and b"not overwriting" in again.stderr
+
+
+def test_shipped_agreement_study_is_reproducible():
+    """labels/README.md reports kappa from the committed second labeler's table; all above 0.6."""
+    from .conftest import REPO
+
+    root = REPO / "labels"
+    second = read_second_labels((root / "agreement" / "second_labeler.csv").read_text(encoding="utf-8"), "second")
+    table = kappa_table(load_labels(root), second)
+    assert [r["label"] for r in table] == ["incivility", "conspiracy", "off_topic", "stance"]
+    assert all(r["n"] >= 0.1 * len(load_labels(root).examples) - 1 for r in table)
+    assert all(r["kappa"] > 0.6 for r in table), table
