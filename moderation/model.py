@@ -1,0 +1,188 @@
+"""The fitted model: one featurizer shared by four heads, their thresholds, and its files.
+
+A model directory holds `model.skops` (the fitted scikit-learn objects, in skops's format,
+which loads without executing code) and `card.json` (versions, training data hash, sources,
+thresholds, held-out metrics). Loading checks the file against the card's SHA-256 and the
+versions it was made with, so a corrupt or foreign file is an error that says how to rebuild.
+The skops file is canonicalised (object ids renumbered, zip timestamps fixed) so the same
+labels and seed give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import sys
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .errors import ModelError
+from .labels import BINARY_LABELS, STANCES
+
+FORMAT_VERSION = 1
+MODEL_FILE = "model.skops"
+CARD_FILE = "card.json"
+REBUILD_HINT = "rebuild it with `moderate train` (defaults: labels/ -> models/default)"
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class ModerationModel:
+    """Featurizer + heads. `predict(frame)` returns one row of probabilities per comment."""
+
+    featurizer: object
+    heads: dict[str, object]
+    thresholds: dict[str, float]
+    card: dict = field(default_factory=dict)
+
+    def predict(self, frame):
+        """DataFrame with `incivility`, `conspiracy`, `off_topic` probabilities, `flags`,
+        `stance` and `stance_<class>` probabilities, in the frame's row order."""
+        import pandas as pd
+
+        X = self.featurizer.transform(frame)
+        out = pd.DataFrame(index=frame.index)
+        for name in BINARY_LABELS:
+            head = self.heads.get(name)
+            out[name] = head.predict_proba(X)[:, 1] if head is not None else np.nan
+        stance_head = self.heads.get("stance")
+        if stance_head is not None:
+            proba = stance_head.predict_proba(X)
+            classes = list(stance_head.classes_)
+            for s in STANCES:
+                out[f"stance_{s}"] = proba[:, classes.index(s)] if s in classes else 0.0
+            out["stance"] = [STANCES[i] for i in np.argmax(out[[f"stance_{s}" for s in STANCES]].to_numpy(), axis=1)]
+        out["flags"] = [";".join(n for n in BINARY_LABELS if row[n] >= self.thresholds.get(n, 0.5))
+                        for _, row in out[list(BINARY_LABELS)].iterrows()]
+        return out
+
+    def explain(self, frame, top: int = 5) -> list[dict[str, list[tuple[str, float]]]]:
+        """Per comment and binary head: the features with the largest coefficient x value
+        (exact for a linear model), positive contributions first."""
+        X = self.featurizer.transform(frame).tocsr()
+        names = np.array(self.featurizer.feature_names())
+        result = []
+        for i in range(X.shape[0]):
+            row = X.getrow(i)
+            per_label = {}
+            for name in BINARY_LABELS:
+                head = self.heads.get(name)
+                if head is None:
+                    continue
+                contrib = row.data * head.coef_[0, row.indices]
+                order = np.argsort(-contrib)[:top]
+                per_label[name] = [(str(names[row.indices[j]]), float(contrib[j])) for j in order if contrib[j] > 0]
+            result.append(per_label)
+        return result
+
+    # --- files -------------------------------------------------------------------------
+    def save(self, directory: str | Path) -> Path:
+        """Write model.skops and card.json atomically: the directory is replaced only once
+        both are complete, so an interrupted run leaves the previous model in place."""
+        import skops.io as sio
+
+        from .files import atomic_open
+
+        target = Path(directory)
+        payload = canonical_skops(sio.dumps({
+            "format": FORMAT_VERSION,
+            "featurizer": self.featurizer.state(),
+            "heads": self.heads,
+            "thresholds": self.thresholds,
+        }))
+        card = dict(self.card)
+        card["model_sha256"] = sha256_bytes(payload)
+        target.mkdir(parents=True, exist_ok=True)
+        with atomic_open(target / MODEL_FILE, "wb") as fh:
+            fh.write(payload)
+        with atomic_open(target / CARD_FILE, "w") as fh:
+            fh.write(json.dumps(card, indent=2, sort_keys=True) + "\n")
+        self.card = card
+        return target
+
+
+def canonical_skops(data: bytes) -> bytes:
+    """skops writes Python object ids and zip timestamps into its file; renumber the ids in
+    order of appearance and zero the timestamps so equal models give equal bytes."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    ids: dict[int, int] = {}
+
+    def renumber(node):
+        if isinstance(node, dict):
+            return {k: (ids.setdefault(v, len(ids) + 1) if k == "__id__" else renumber(v)) for k, v in node.items()}
+        if isinstance(node, list):
+            return [renumber(v) for v in node]
+        return node
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in sorted(src.namelist()):
+            content = src.read(name)
+            if name == "schema.json":
+                content = json.dumps(renumber(json.loads(content)), sort_keys=True).encode("utf-8")
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, content)
+    return out.getvalue()
+
+
+def default_model_dir() -> Path:
+    """$MODERATE_MODEL, else the repository's models/default (a checkout), else the copy
+    `pip install` put under the environment's share/moderation/models/default."""
+    env = os.environ.get("MODERATE_MODEL")
+    if env:
+        return Path(env)
+    checkout = Path(__file__).resolve().parent.parent / "models" / "default"
+    if (checkout / MODEL_FILE).exists():
+        return checkout
+    return Path(sys.prefix) / "share" / "moderation" / "models" / "default"
+
+
+def load_model(directory: str | Path | None = None) -> ModerationModel:
+    """Load a model directory, checking it against its card first."""
+    import sklearn
+    import skops.io as sio
+
+    from . import __version__
+    from .features import CommentFeaturizer
+
+    path = Path(directory) if directory is not None else default_model_dir()
+    model_file, card_file = path / MODEL_FILE, path / CARD_FILE
+    if not model_file.is_file() or not card_file.is_file():
+        raise ModelError(f"no model here (needs {MODEL_FILE} and {CARD_FILE})", path=path, hint=REBUILD_HINT)
+    try:
+        card = json.loads(card_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"unreadable model card: {exc}", path=card_file, hint=REBUILD_HINT) from None
+    data = model_file.read_bytes()
+    if sha256_bytes(data) != card.get("model_sha256"):
+        raise ModelError("model file does not match its card's SHA-256 (corrupt or replaced)", path=model_file,
+                         hint=REBUILD_HINT)
+    if card.get("format") != FORMAT_VERSION:
+        raise ModelError(f"model format {card.get('format')} is not the format {FORMAT_VERSION} this "
+                         f"version of moderation ({__version__}) reads", path=path, hint=REBUILD_HINT)
+    made_with = str(card.get("versions", {}).get("scikit-learn", ""))
+    if made_with.split(".")[:2] != sklearn.__version__.split(".")[:2]:
+        print(f"warning: {path} was made with scikit-learn {made_with}, this is {sklearn.__version__}; "
+              f"if scores look wrong, {REBUILD_HINT}", file=sys.stderr)
+    try:
+        untrusted = sio.get_untrusted_types(data=data)
+        if untrusted:
+            raise ModelError(f"model file holds types this toolkit does not trust: {', '.join(untrusted[:5])}",
+                             path=model_file, hint=REBUILD_HINT)
+        state = sio.loads(data)
+        model = ModerationModel(CommentFeaturizer.from_state(state["featurizer"]), state["heads"],
+                                state["thresholds"], card)
+    except ModelError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure to rebuild the objects is a bad file
+        raise ModelError(f"cannot load model: {type(exc).__name__}: {exc}", path=model_file, hint=REBUILD_HINT) from None
+    return model

@@ -1,0 +1,267 @@
+"""Train the model: choose n-grams and regularisation by cross-validation over whole threads,
+set each binary head's threshold where its out-of-fold F1 is best, fit on everything, and
+measure on the held-out split.
+
+Rows with a blank label train only the heads whose labels they have. The same frame and seed
+give the same model: folds are by thread (GroupKFold, no shuffling), the solvers are
+deterministic, and the seed is passed wherever randomness could enter.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .features import TEXT_CONFIGS, CommentFeaturizer
+from .labels import BINARY_LABELS, STANCES
+from .model import FORMAT_VERSION, ModerationModel
+
+C_GRID = (0.25, 1.0, 4.0)
+STANCE_WEIGHTS = (None, "balanced")
+FOLDS = 5
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@dataclass
+class Hyper:
+    """What cross-validation chooses; fixed values skip the search (used to rebuild)."""
+
+    text_config: str = "word+char"
+    C: dict[str, float] = field(default_factory=lambda: {n: 1.0 for n in (*BINARY_LABELS, "stance")})
+    stance_class_weight: str | None = None
+
+
+def _head(name: str, C: float, seed: int, class_weight=None):
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=C, max_iter=3000, random_state=seed, class_weight=class_weight)
+
+
+def _known(frame, name):
+    column = frame[name]
+    return column.notna().to_numpy() if name == "stance" else ~np.isnan(column.to_numpy(dtype=float))
+
+
+def _target(frame, name, mask):
+    return frame[name][mask].to_numpy() if name == "stance" else frame[name][mask].to_numpy(dtype=int)
+
+
+def _fits(frame, name) -> bool:
+    mask = _known(frame, name)
+    return mask.sum() >= 4 and len(set(_target(frame, name, mask))) >= 2
+
+
+def best_f1_threshold(y: np.ndarray, p: np.ndarray) -> float:
+    """The probability cut with the highest F1 on (out-of-fold) predictions; ties -> higher cut."""
+    from sklearn.metrics import precision_recall_curve
+
+    precision, recall, thresholds = precision_recall_curve(y, p)
+    f1 = 2 * precision[:-1] * recall[:-1] / np.maximum(precision[:-1] + recall[:-1], 1e-12)
+    if len(f1) == 0:
+        return 0.5
+    best = np.flatnonzero(f1 >= f1.max() - 1e-12)[-1]
+    return float(thresholds[best])
+
+
+def _score(name, y, p) -> float:
+    from sklearn.metrics import f1_score, roc_auc_score
+
+    if name == "stance":
+        return float(f1_score(y, p, average="macro", labels=list(STANCES), zero_division=0))
+    return float(roc_auc_score(y, p)) if len(set(y)) > 1 else float("nan")
+
+
+def cross_validate(frame, seed: int = 0, configs=None, progress: Callable[[str], None] = _stderr):
+    """Out-of-fold predictions for every (text config, head, C): returns the chosen Hyper,
+    the out-of-fold probabilities of the chosen settings, and the table of CV scores."""
+    from sklearn.model_selection import GroupKFold
+
+    configs = list(configs or TEXT_CONFIGS)
+    groups = frame["group"].to_numpy()
+    n_splits = min(FOLDS, len(set(groups)))
+    if n_splits < 2:
+        return Hyper(), {}, {}
+    folds = list(GroupKFold(n_splits=n_splits).split(frame, groups=groups))
+    heads = [n for n in (*BINARY_LABELS, "stance") if _fits(frame, n)]
+    options = {n: [(C, None) for C in C_GRID] for n in heads}
+    if "stance" in options:
+        options["stance"] = [(C, w) for C in C_GRID for w in STANCE_WEIGHTS]
+    oof: dict = {}
+    for config in configs:
+        for k, (train_idx, val_idx) in enumerate(folds, start=1):
+            progress(f"cross-validation: {config} n-grams, fold {k}/{n_splits}")
+            tr, va = frame.iloc[train_idx], frame.iloc[val_idx]
+            featurizer = CommentFeaturizer(config).fit(tr)
+            X_tr, X_va = featurizer.transform(tr), featurizer.transform(va)
+            for name in heads:
+                m_tr = _known(tr, name)
+                y_tr = _target(tr, name, m_tr)
+                if len(set(y_tr)) < 2:
+                    continue
+                for C, weight in options[name]:
+                    head = _head(name, C, seed, weight).fit(X_tr[m_tr], y_tr)
+                    key = (config, name, C, weight)
+                    store = oof.setdefault(key, np.full(len(frame), None, dtype=object) if name == "stance"
+                                           else np.full(len(frame), np.nan))
+                    if name == "stance":
+                        store[val_idx] = head.predict(X_va)
+                    else:
+                        store[val_idx] = head.predict_proba(X_va)[:, 1]
+    scores: dict = {}
+    for (config, name, C, weight), pred in oof.items():
+        mask = _known(frame, name) & (pd_notna(pred))
+        scores[(config, name, C, weight)] = _score(name, _target(frame, name, mask), pred[mask])
+    best_per_config = {}
+    for config in configs:
+        best_per_config[config] = {name: max(((C, w) for C, w in options[name]),
+                                             key=lambda cw: np.nan_to_num(scores.get((config, name, *cw), -1), nan=-1))
+                                   for name in heads}
+    mean = {config: float(np.nanmean([scores[(config, name, *best_per_config[config][name])] for name in heads]))
+            for config in configs}
+    chosen = max(configs, key=lambda c: mean[c])
+    hyper = Hyper(chosen, {name: best_per_config[chosen][name][0] for name in heads},
+                  best_per_config[chosen].get("stance", (1.0, None))[1])
+    chosen_oof = {name: oof[(chosen, name, *best_per_config[chosen][name])] for name in heads}
+    table = {"mean_score_by_text_config": mean,
+             "chosen": {name: {"C": best_per_config[chosen][name][0], "score": scores[(chosen, name, *best_per_config[chosen][name])]}
+                        for name in heads}}
+    return hyper, chosen_oof, table
+
+
+def pd_notna(values: np.ndarray) -> np.ndarray:
+    return np.array([v is not None and not (isinstance(v, float) and np.isnan(v)) for v in values])
+
+
+def oof_predictions(frame, hyper: Hyper, seed: int, progress=_stderr):
+    """Out-of-fold predictions at fixed hyperparameters (for thresholds when not searching)."""
+    _, oof, _ = cross_validate_fixed(frame, hyper, seed, progress)
+    return oof
+
+
+def cross_validate_fixed(frame, hyper: Hyper, seed: int, progress=_stderr):
+    from sklearn.model_selection import GroupKFold
+
+    groups = frame["group"].to_numpy()
+    n_splits = min(FOLDS, len(set(groups)))
+    heads = [n for n in (*BINARY_LABELS, "stance") if _fits(frame, n)]
+    oof = {n: (np.full(len(frame), None, dtype=object) if n == "stance" else np.full(len(frame), np.nan)) for n in heads}
+    if n_splits < 2:
+        return hyper, {}, {}
+    for k, (train_idx, val_idx) in enumerate(GroupKFold(n_splits=n_splits).split(frame, groups=groups), start=1):
+        progress(f"thresholds: fold {k}/{n_splits}")
+        tr, va = frame.iloc[train_idx], frame.iloc[val_idx]
+        featurizer = CommentFeaturizer(hyper.text_config).fit(tr)
+        X_tr, X_va = featurizer.transform(tr), featurizer.transform(va)
+        for name in heads:
+            m_tr = _known(tr, name)
+            y_tr = _target(tr, name, m_tr)
+            if len(set(y_tr)) < 2:
+                continue
+            weight = hyper.stance_class_weight if name == "stance" else None
+            head = _head(name, hyper.C.get(name, 1.0), seed, weight).fit(X_tr[m_tr], y_tr)
+            oof[name][val_idx] = head.predict(X_va) if name == "stance" else head.predict_proba(X_va)[:, 1]
+    return hyper, oof, {}
+
+
+def frame_sha256(frame) -> str:
+    """Hash of the training rows as the model saw them (text, context, labels)."""
+    columns = ["text", "parent_text", "article_text", "quotes", "depth", "group", *BINARY_LABELS, "stance"]
+    data = frame[columns].astype(str).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
+
+
+def evaluate_frame(model: ModerationModel, frame) -> dict:
+    """Per label: precision, recall, F1 at the model's threshold, ROC-AUC, PR-AUC; stance:
+    accuracy, macro-F1 and the confusion matrix (rows = truth, columns = prediction)."""
+    from sklearn.metrics import (accuracy_score, average_precision_score, confusion_matrix, f1_score,
+                                 precision_recall_fscore_support, roc_auc_score)
+
+    pred = model.predict(frame)
+    metrics: dict = {}
+    for name in BINARY_LABELS:
+        mask = ~np.isnan(frame[name].to_numpy(dtype=float))
+        if mask.sum() == 0 or name not in model.heads:
+            continue
+        y = frame[name].to_numpy(dtype=float)[mask].astype(int)
+        p = pred[name].to_numpy()[mask]
+        flagged = (p >= model.thresholds[name]).astype(int)
+        prec, rec, f1, _ = precision_recall_fscore_support(y, flagged, average="binary", zero_division=0)
+        metrics[name] = {"n": int(mask.sum()), "positives": int(y.sum()), "precision": float(prec), "recall": float(rec),
+                         "f1": float(f1),
+                         "roc_auc": float(roc_auc_score(y, p)) if len(set(y)) > 1 else None,
+                         "pr_auc": float(average_precision_score(y, p)) if len(set(y)) > 1 else None}
+    mask = frame["stance"].notna().to_numpy()
+    if mask.sum() and "stance" in model.heads:
+        y = frame["stance"][mask].to_numpy()
+        p = pred["stance"].to_numpy()[mask]
+        metrics["stance"] = {"n": int(mask.sum()), "accuracy": float(accuracy_score(y, p)),
+                             "macro_f1": float(f1_score(y, p, average="macro", labels=list(STANCES), zero_division=0)),
+                             "labels": list(STANCES),
+                             "confusion": confusion_matrix(y, p, labels=list(STANCES)).tolist()}
+    return metrics
+
+
+def train(frame, *, seed: int = 0, hyper: Hyper | None = None, heldout=None, sources: list[dict] | None = None,
+          progress: Callable[[str], None] = _stderr) -> ModerationModel:
+    """Fit a model on `frame`. With `hyper=None` the hyperparameters are chosen by
+    cross-validation; thresholds always come from out-of-fold predictions."""
+    import platform
+
+    import scipy
+    import sklearn
+    import skops
+
+    from . import __version__
+
+    frame = frame.reset_index(drop=True)
+    if hyper is None:
+        hyper, oof, cv_table = cross_validate(frame, seed, progress=progress)
+    else:
+        hyper, oof, cv_table = cross_validate_fixed(frame, hyper, seed, progress)
+    thresholds = {}
+    for name in BINARY_LABELS:
+        if name in oof:
+            mask = ~np.isnan(frame[name].to_numpy(dtype=float)) & ~np.isnan(oof[name].astype(float))
+            thresholds[name] = best_f1_threshold(frame[name].to_numpy(dtype=float)[mask].astype(int), oof[name][mask].astype(float)) \
+                if mask.sum() else 0.5
+    progress(f"fitting final model on {len(frame)} rows ({hyper.text_config} n-grams)")
+    featurizer = CommentFeaturizer(hyper.text_config).fit(frame)
+    X = featurizer.transform(frame)
+    heads = {}
+    for name in (*BINARY_LABELS, "stance"):
+        if not _fits(frame, name):
+            continue
+        mask = _known(frame, name)
+        weight = hyper.stance_class_weight if name == "stance" else None
+        heads[name] = _head(name, hyper.C.get(name, 1.0), seed, weight).fit(X[mask], _target(frame, name, mask))
+        thresholds.setdefault(name, 0.5) if name != "stance" else None
+    model = ModerationModel(featurizer, heads, thresholds)
+    rows_per_label = {name: int(_known(frame, name).sum()) for name in (*BINARY_LABELS, "stance")}
+    model.card = {
+        "format": FORMAT_VERSION,
+        "created": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "versions": {"moderation": __version__, "scikit-learn": sklearn.__version__, "skops": skops.__version__,
+                     "numpy": np.__version__, "scipy": scipy.__version__, "python": platform.python_version()},
+        "seed": seed,
+        "training_data_sha256": frame_sha256(frame),
+        "training_rows": len(frame),
+        "rows_per_label": rows_per_label,
+        "sources": sources or [],
+        "hyperparameters": {"text_config": hyper.text_config, "C": hyper.C,
+                            "stance_class_weight": hyper.stance_class_weight,
+                            "threshold_rule": "best F1 on out-of-fold predictions (5-fold, grouped by thread)"},
+        "thresholds": thresholds,
+        "cross_validation": cv_table,
+    }
+    if heldout is not None and len(heldout):
+        progress(f"measuring on {len(heldout)} held-out rows")
+        model.card["heldout_metrics"] = evaluate_frame(model, heldout.reset_index(drop=True))
+    return model
