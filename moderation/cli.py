@@ -102,6 +102,179 @@ def parse(
         _emit("\n".join(render_tree(t) for t in threads), output)
 
 
+class ScoreFormat(str, Enum):
+    tree = "tree"
+    json = "json"
+    csv = "csv"
+
+
+def _expand_inputs(inputs: list[str]) -> list[str]:
+    """Files, directories (their dumps and tables, recursively), globs, or - for stdin."""
+    import glob as globbing
+
+    from .tables import TABLE_SUFFIXES
+
+    found: list[str] = []
+    for item in inputs:
+        if item == "-":
+            found.append(item)
+        elif any(ch in item for ch in "*?[") and not Path(item).exists():
+            matches = sorted(globbing.glob(item, recursive=True))
+            if not matches:
+                raise ModerationError(f"no files match {item!r}", hint="check the pattern")
+            found.extend(m for m in matches if Path(m).is_file())
+        elif Path(item).is_dir():
+            files = sorted(str(p) for p in Path(item).rglob("*") if p.is_file() and p.suffix.lower() in (".txt", *TABLE_SUFFIXES))
+            if not files:
+                raise ModerationError("directory holds no .txt, .csv or .jsonl files", path=item)
+            found.extend(files)
+        else:
+            found.append(item)
+    return found
+
+
+def _annotation(row, colour: bool) -> str:
+    flags = [f for f in str(row["flags"]).split(";") if f]
+    text = f"  ⚑ {', '.join(flags)}" if flags else ""
+    if colour and flags:
+        text = f"\x1b[1;31m{text}\x1b[0m"
+    return f"{text}  [{row['stance']}]"
+
+
+@app.command()
+def score(
+    inputs: list[str] = typer.Argument(..., help="Thread dumps, comment tables (CSV/JSONL), directories or globs; - for stdin."),
+    model_dir: Optional[Path] = typer.Option(None, "--model", help="Model directory (default: the shipped model)."),
+    format: ScoreFormat = typer.Option(ScoreFormat.tree, "--format", "-f", help="tree for people; csv or json for machines."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of standard output."),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Exit 1 if any comment carries one of these flags (comma-separated)."),
+    max_size: float = typer.Option(50, "--max-size", help=MAX_SIZE_HELP, metavar="MB"),
+) -> None:
+    """Score every comment for incivility, conspiracy claims, off-topic drift and stance."""
+    from .labels import BINARY_LABELS
+    from .model import load_model
+
+    wanted = [f.strip() for f in (fail_on or "").split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in BINARY_LABELS]
+    if unknown:
+        raise typer.BadParameter(f"unknown label(s) {', '.join(unknown)}; use {', '.join(BINARY_LABELS)}", param_hint="--fail-on")
+    from .inputs import read_threads
+
+    threads = []
+    files = _expand_inputs(inputs)
+    for f in files:
+        for thread in read_threads(f if f == "-" else Path(f), max_bytes=_max_bytes(max_size)):
+            if not thread.thread_id:
+                thread.thread_id = "stdin" if f == "-" else Path(f).stem
+            for w in thread.warnings:
+                _warn(w)
+            threads.append(thread)
+    model = load_model(model_dir)
+    if len(files) > 1:
+        print(f"scoring {sum(len(t.comments) for t in threads)} comments in {len(threads)} threads", file=sys.stderr)
+    from .scoring import score_threads
+
+    table = score_threads(model, threads)
+    if format is ScoreFormat.csv:
+        _emit(table.to_csv(index=False, float_format="%.4f", lineterminator="\n"), output)
+    elif format is ScoreFormat.json:
+        _emit(_scores_json(threads, table), output)
+    else:
+        from .display import render_tree
+
+        colour = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        parts, start = [], 0
+        for thread in threads:
+            rows = table.iloc[start:start + len(thread.comments)]
+            start += len(thread.comments)
+            by_id = {r["id"]: r for _, r in rows.iterrows()}
+            parts.append(render_tree(thread, annotate=lambda c, by_id=by_id: _annotation(by_id[c.id], colour)))
+        _emit("\n".join(parts), output)
+    if wanted and any(set(str(f).split(";")) & set(wanted) for f in table["flags"]):
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _scores_json(threads, table) -> str:
+    import json
+
+    from .outputs import article_dict
+
+    payload, start = {"threads": []}, 0
+    for thread in threads:
+        rows = table.iloc[start:start + len(thread.comments)]
+        start += len(thread.comments)
+        comments = json.loads(rows.to_json(orient="records", double_precision=6))
+        payload["threads"].append({"thread_id": thread.thread_id, "article": article_dict(thread), "comments": comments})
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+@app.command()
+def train(
+    sources: Optional[list[Path]] = typer.Argument(None, help="Labels directories and/or label tables (CSV/JSONL). Default: labels/."),
+    output: Path = typer.Option(Path("models/default"), "--output", "-o", help="Model directory to write (replaced atomically)."),
+    seed: int = typer.Option(0, "--seed", help="Seed: the same labels and seed give the same model file."),
+    maps: list[str] = typer.Option([], "--map", help="Rename or threshold a column: incivility=toxicity>=0.5, off_topic=relevance==Bad."),
+    where: list[str] = typer.Option([], "--where", help="Keep only table rows matching: split!=test, is_source==0."),
+    search: bool = typer.Option(True, "--search/--no-search", help="Choose n-grams and C by cross-validation, or reuse the output model's."),
+) -> None:
+    """Train the model on labeled examples; print held-out metrics; write the model atomically.
+
+    A labels directory contributes its train split and is measured on its test split; tables
+    train on all their rows (use --where to hold some out).
+    """
+    import pandas as pd
+
+    from .frames import label_set_frame, table_frame
+    from .training import Hyper, train as fit
+
+    sources = sources or [Path("labels")]
+    train_parts, heldout_parts, described = [], [], []
+    for src in sources:
+        if src.is_dir():
+            part = label_set_frame(src, "train")
+            heldout_parts.append(label_set_frame(src, "test"))
+            described.append({"name": str(src), "kind": "labels directory (train split)", "rows": len(part),
+                              "licence": "this project's own labeled threads"})
+        else:
+            part = table_frame(src, maps, where)
+            described.append({"name": str(src), "kind": "label table", "rows": len(part), "map": list(maps), "where": list(where)})
+        train_parts.append(part)
+    frame = pd.concat(train_parts, ignore_index=True)
+    heldout = pd.concat(heldout_parts, ignore_index=True) if heldout_parts else None
+    hyper = None
+    if not search:
+        hyper = _hyper_from_card(output) or Hyper()
+    model = fit(frame, seed=seed, hyper=hyper, heldout=heldout, sources=described)
+    model.save(output)
+    print(f"wrote {output} (sha256 {model.card['model_sha256'][:12]}…)", file=sys.stderr)
+    print(_metrics_table(model.card.get("heldout_metrics", {})))
+
+
+def _hyper_from_card(directory: Path):
+    import json
+
+    from .training import Hyper
+
+    card = directory / "card.json"
+    if not card.is_file():
+        return None
+    h = json.loads(card.read_text(encoding="utf-8")).get("hyperparameters", {})
+    return Hyper(h.get("text_config", "word+char"), h.get("C", {}), h.get("stance_class_weight"))
+
+
+def _metrics_table(metrics: dict) -> str:
+    if not metrics:
+        return "(no held-out data: pass a labels directory to measure)"
+    lines = [f"{'label':<11} {'n':>5} {'prec':>6} {'recall':>6} {'F1':>6} {'ROC-AUC':>8} {'PR-AUC':>7}"]
+    for name, m in metrics.items():
+        if name == "stance":
+            lines.append(f"{'stance':<11} {m['n']:>5}  accuracy {m['accuracy']:.3f}  macro-F1 {m['macro_f1']:.3f}")
+        else:
+            lines.append(f"{name:<11} {m['n']:>5} {m['precision']:>6.3f} {m['recall']:>6.3f} {m['f1']:>6.3f} "
+                         f"{m['roc_auc'] or float('nan'):>8.3f} {m['pr_auc'] or float('nan'):>7.3f}")
+    return "\n".join(lines)
+
+
 labels_app = typer.Typer(help="Check and extend the labeled examples in labels/.", no_args_is_help=True)
 app.add_typer(labels_app, name="labels")
 

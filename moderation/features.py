@@ -126,6 +126,13 @@ class CommentFeaturizer:
         return names + [f"context:{n}" for n in CONTEXT_NAMES]
 
     def state(self) -> dict:
+        """The fitted parts, made compact and deterministic for saving: vocabularies as plain
+        ints (not thousands of numpy scalars), and no `stop_words_` (scikit-learn keeps the
+        dropped terms only for inspection; transform does not use them)."""
+        for v in (*self.text_vectorizers_.values(), self.similarity_):
+            v.vocabulary_ = {term: int(index) for term, index in v.vocabulary_.items()}
+            if hasattr(v, "stop_words_"):
+                del v.stop_words_
         return {"text_config": self.text_config, "text_vectorizers": self.text_vectorizers_,
                 "similarity": self.similarity_, "scaler": self.scaler_}
 

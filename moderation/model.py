@@ -64,6 +64,13 @@ class ModerationModel:
                         for _, row in out[list(BINARY_LABELS)].iterrows()]
         return out
 
+    def score(self, thread_or_table):
+        """Scores for a Thread, a list of Threads, a path to a dump or table, or a DataFrame
+        of comments: one row per comment with probabilities, flags and stance."""
+        from .scoring import as_threads, score_threads
+
+        return score_threads(self, as_threads(thread_or_table))
+
     def explain(self, frame, top: int = 5) -> list[dict[str, list[tuple[str, float]]]]:
         """Per comment and binary head: the features with the largest coefficient x value
         (exact for a linear model), positive contributions first."""
@@ -85,11 +92,13 @@ class ModerationModel:
 
     # --- files -------------------------------------------------------------------------
     def save(self, directory: str | Path) -> Path:
-        """Write model.skops and card.json atomically: the directory is replaced only once
-        both are complete, so an interrupted run leaves the previous model in place."""
-        import skops.io as sio
+        """Write model.skops and card.json into a fresh directory, then swap it in: an
+        interrupted or failed run leaves the previous model exactly as it was. The model it
+        replaces is kept beside it as `<directory>.previous`."""
+        import shutil
+        import tempfile
 
-        from .files import atomic_open
+        import skops.io as sio
 
         target = Path(directory)
         payload = canonical_skops(sio.dumps({
@@ -100,34 +109,58 @@ class ModerationModel:
         }))
         card = dict(self.card)
         card["model_sha256"] = sha256_bytes(payload)
-        target.mkdir(parents=True, exist_ok=True)
-        with atomic_open(target / MODEL_FILE, "wb") as fh:
-            fh.write(payload)
-        with atomic_open(target / CARD_FILE, "w") as fh:
-            fh.write(json.dumps(card, indent=2, sort_keys=True) + "\n")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        try:
+            (staging / MODEL_FILE).write_bytes(payload)
+            (staging / CARD_FILE).write_text(json.dumps(card, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+            previous = previous_dir(target)
+            if target.exists():
+                shutil.rmtree(previous, ignore_errors=True)
+                os.replace(target, previous)
+            os.replace(staging, target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
         self.card = card
         return target
 
 
+def previous_dir(directory: str | Path) -> Path:
+    """Where `save` keeps the model it replaced."""
+    target = Path(directory)
+    return target.parent / f"{target.name}.previous"
+
+
 def canonical_skops(data: bytes) -> bytes:
-    """skops writes Python object ids and zip timestamps into its file; renumber the ids in
-    order of appearance and zero the timestamps so equal models give equal bytes."""
+    """skops names its array files and its object references after Python object ids, and
+    stamps the zip with the time; renumber both in order of appearance and zero the times,
+    so equal models give equal bytes."""
     src = zipfile.ZipFile(io.BytesIO(data))
     ids: dict[int, int] = {}
+    files: dict[str, str] = {}
 
     def renumber(node):
         if isinstance(node, dict):
-            return {k: (ids.setdefault(v, len(ids) + 1) if k == "__id__" else renumber(v)) for k, v in node.items()}
+            out = {}
+            for k, v in node.items():
+                if k == "__id__":
+                    out[k] = ids.setdefault(v, len(ids) + 1)
+                elif k == "file" and isinstance(v, str) and v in names:
+                    out[k] = files.setdefault(v, f"{len(files) + 1:06d}{Path(v).suffix}")
+                else:
+                    out[k] = renumber(v)
+            return out
         if isinstance(node, list):
             return [renumber(v) for v in node]
         return node
 
+    names = set(src.namelist())
+    schema = renumber(json.loads(src.read("schema.json")))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in sorted(src.namelist()):
-            content = src.read(name)
-            if name == "schema.json":
-                content = json.dumps(renumber(json.loads(content)), sort_keys=True).encode("utf-8")
+        entries = [("schema.json", json.dumps(schema, sort_keys=True).encode("utf-8"))]
+        entries += sorted((files.get(n, n), src.read(n)) for n in names if n != "schema.json")
+        for name, content in entries:
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(info, content)

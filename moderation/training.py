@@ -21,7 +21,7 @@ from .features import TEXT_CONFIGS, CommentFeaturizer
 from .labels import BINARY_LABELS, STANCES
 from .model import FORMAT_VERSION, ModerationModel
 
-C_GRID = (0.25, 1.0, 4.0)
+C_GRID = (1.0, 4.0, 16.0)
 STANCE_WEIGHTS = (None, "balanced")
 FOLDS = 5
 
@@ -42,7 +42,7 @@ class Hyper:
 def _head(name: str, C: float, seed: int, class_weight=None):
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(C=C, max_iter=3000, random_state=seed, class_weight=class_weight)
+    return LogisticRegression(C=C, max_iter=3000, tol=1e-3, random_state=seed, class_weight=class_weight)
 
 
 def _known(frame, name):

@@ -1,0 +1,111 @@
+"""Model files: deterministic bytes, checked loading, clear errors for bad files."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from moderation import ModelError
+from moderation.frames import label_set_frame
+from moderation.model import load_model
+from moderation.training import Hyper, best_f1_threshold, train
+
+from .conftest import REPO
+
+FAST = Hyper("word", {"incivility": 4.0, "conspiracy": 4.0, "off_topic": 4.0, "stance": 4.0}, None)
+
+
+@pytest.fixture(scope="module")
+def small_frame():
+    frame = label_set_frame(REPO / "labels", "train")
+    groups = sorted(set(frame["group"]))[:24]
+    return frame[frame["group"].isin(groups)].reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def small_model(small_frame, tmp_path_factory):
+    model = train(small_frame, seed=0, hyper=FAST, progress=lambda m: None)
+    directory = tmp_path_factory.mktemp("model") / "m"
+    model.save(directory)
+    return directory
+
+
+def test_same_labels_same_seed_same_bytes(small_frame, small_model, tmp_path):
+    again = train(small_frame, seed=0, hyper=FAST, progress=lambda m: None)
+    again.save(tmp_path / "m2")
+    assert (tmp_path / "m2" / "model.skops").read_bytes() == (small_model / "model.skops").read_bytes()
+
+
+def test_load_and_score_rows_without_context(small_model):
+    model = load_model(small_model)
+    from moderation import Article, Comment, Thread
+
+    bare = Thread(comments=[Comment("1", None, "x", "You absolute clown, nobody asked you.")])
+    scores = model.score(bare)
+    assert list(scores.columns[:5]) == ["thread_id", "id", "parent_id", "author", "text"]
+    assert 0 <= scores.loc[0, "incivility"] <= 1
+    assert abs(scores.loc[0, [f"stance_{s}" for s in ("support", "deny", "query", "comment")]].sum() - 1) < 1e-6
+    with_article = Thread(article=Article(title="Bus fares rise", body="Fares rise by 40%."), comments=bare.comments)
+    assert model.score(with_article).shape[0] == 1
+
+
+def test_card_records_provenance(small_model):
+    card = json.loads((small_model / "card.json").read_text())
+    assert set(card["versions"]) >= {"moderation", "scikit-learn", "skops"}
+    assert card["rows_per_label"]["stance"] > 0 and len(card["training_data_sha256"]) == 64
+    assert set(card["thresholds"]) == {"incivility", "conspiracy", "off_topic"}
+
+
+def test_corrupt_or_foreign_files_are_clear_errors(small_model, tmp_path):
+    import shutil
+
+    bad = tmp_path / "bad"
+    shutil.copytree(small_model, bad)
+    data = bytearray((bad / "model.skops").read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (bad / "model.skops").write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="does not match its card") as err:
+        load_model(bad)
+    assert "moderate train" in str(err.value)
+    card = json.loads((small_model / "card.json").read_text())
+    shutil.copy(small_model / "model.skops", bad / "model.skops")
+    card["format"] = 99
+    (bad / "card.json").write_text(json.dumps(card))
+    with pytest.raises(ModelError, match="format 99"):
+        load_model(bad)
+    with pytest.raises(ModelError, match="no model here"):
+        load_model(tmp_path / "nowhere")
+
+
+def test_failed_save_leaves_old_model(small_model, monkeypatch, tmp_path):
+    import shutil
+
+    target = tmp_path / "keep"
+    shutil.copytree(small_model, target)
+    before = (target / "model.skops").read_bytes()
+    model = load_model(target)
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("moderation.model.canonical_skops", boom)
+    with pytest.raises(OSError):
+        model.save(target)
+    assert (target / "model.skops").read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".keep")]
+
+
+def test_blank_labels_train_only_their_heads(small_frame):
+    frame = small_frame.copy()
+    frame["conspiracy"] = np.nan
+    model = train(frame, seed=0, hyper=FAST, progress=lambda m: None)
+    assert "conspiracy" not in model.heads and "incivility" in model.heads
+    assert np.isnan(model.predict(frame.head(3))["conspiracy"]).all()
+
+
+def test_best_f1_threshold():
+    y = np.array([0, 0, 1, 1, 1])
+    p = np.array([0.1, 0.6, 0.55, 0.8, 0.9])
+    assert best_f1_threshold(y, p) == pytest.approx(0.55)
