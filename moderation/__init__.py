@@ -20,6 +20,10 @@ _LAZY = {
     "parse_dump": "parse",
     "read_table": "tables",
     "render_thread": "render",
+    "load_model": "model",
+    "ModerationModel": "model",
+    "train": "training",
+    "score_threads": "scoring",
 }
 
 __all__ = [
@@ -32,7 +36,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from .inputs import parse_thread, read_threads
     from .parse import parse_dump
     from .render import render_thread
+    from .model import ModerationModel, load_model
+    from .scoring import score_threads
     from .tables import read_table
+    from .training import train
 
 
 def __getattr__(name: str):

@@ -56,8 +56,6 @@ class CommentFeaturizer:
         self.text_config = text_config
 
     def fit(self, frame) -> "CommentFeaturizer":
-        from sklearn.preprocessing import StandardScaler
-
         texts = frame["text"].tolist()
         self.text_vectorizers_ = {kind: _tfidf(params, kind).fit(texts)
                                   for kind, params in TEXT_CONFIGS[self.text_config].items()}
@@ -67,7 +65,6 @@ class CommentFeaturizer:
         corpus = texts + list(dict.fromkeys(t for t in frame["article_text"] if t))
         self.similarity_ = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=1,
                                            max_features=100_000, dtype=np.float32).fit(corpus)
-        self.scaler_ = StandardScaler().fit(self._context(frame))
         return self
 
     def _unique_transform(self, texts) -> "object":
@@ -93,7 +90,7 @@ class CommentFeaturizer:
         features[:, 2] = has_parent
         features[:, 3] = _row_cosine(c, p)
         features[:, 4] = _row_cosine(p, a) * has_parent
-        features[:, 5] = np.log1p(frame["depth"].to_numpy(dtype=np.float32))
+        features[:, 5] = np.minimum(np.log1p(frame["depth"].to_numpy(dtype=np.float32)) / 3, 1)
         for i, (t, pt, q) in enumerate(zip(text, parent, quotes)):
             words = _WORDS.findall(t.lower())
             n = max(len(words), 1)
@@ -106,7 +103,7 @@ class CommentFeaturizer:
                 parent_words = set(_WORDS.findall(pt.lower()))
                 features[i, 10] = sum(w in parent_words for w in words) / n
             features[i, 11] = bool(q)
-            features[i, 12] = np.log1p(len(t))
+            features[i, 12] = min(np.log1p(len(t)) / 8, 1)
             features[i, 13] = sum(ch.isupper() for ch in t) / letters
             features[i, 14] = min(t.count("!"), 3) / 3
             features[i, 15] = bool(_URL.search(t))
@@ -116,7 +113,9 @@ class CommentFeaturizer:
         from scipy.sparse import csr_matrix, hstack
 
         blocks = [v.transform(frame["text"].tolist()) for v in self.text_vectorizers_.values()]
-        blocks.append(csr_matrix(self.scaler_.transform(self._context(frame)).astype(np.float32)))
+        # Every context feature is in [0, 1] with 0 meaning "absent", unscaled and uncentred:
+        # a missing parent or URL contributes nothing, and coefficient x value explains a score.
+        blocks.append(csr_matrix(self._context(frame)))
         return hstack(blocks, format="csr", dtype=np.float32)
 
     def feature_names(self) -> list[str]:
@@ -127,19 +126,20 @@ class CommentFeaturizer:
 
     def state(self) -> dict:
         """The fitted parts, made compact and deterministic for saving: vocabularies as plain
-        ints (not thousands of numpy scalars), and no `stop_words_` (scikit-learn keeps the
-        dropped terms only for inspection; transform does not use them)."""
+        ints (not thousands of numpy scalars), no `stop_words_` (scikit-learn keeps the dropped
+        terms only for inspection) and no `_stop_words_id` (a cached object id, only used to
+        skip a consistency check)."""
         for v in (*self.text_vectorizers_.values(), self.similarity_):
             v.vocabulary_ = {term: int(index) for term, index in v.vocabulary_.items()}
-            if hasattr(v, "stop_words_"):
-                del v.stop_words_
+            for attr in ("stop_words_", "_stop_words_id"):  # the latter is an id(): differs per run
+                if hasattr(v, attr):
+                    delattr(v, attr)
         return {"text_config": self.text_config, "text_vectorizers": self.text_vectorizers_,
-                "similarity": self.similarity_, "scaler": self.scaler_}
+                "similarity": self.similarity_}
 
     @classmethod
     def from_state(cls, state: dict) -> "CommentFeaturizer":
         self = cls(state["text_config"])
         self.text_vectorizers_ = state["text_vectorizers"]
         self.similarity_ = state["similarity"]
-        self.scaler_ = state["scaler"]
         return self

@@ -42,7 +42,9 @@ class Hyper:
 def _head(name: str, C: float, seed: int, class_weight=None):
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(C=C, max_iter=3000, tol=1e-3, random_state=seed, class_weight=class_weight)
+    # A fresh float per head: skops stores an object shared by two heads once, so sharing one
+    # float object (as a grid value can be) would change the file, not the model.
+    return LogisticRegression(C=float(C) * 1.0, max_iter=3000, tol=1e-3, random_state=seed, class_weight=class_weight)
 
 
 def _known(frame, name):
@@ -117,7 +119,7 @@ def cross_validate(frame, seed: int = 0, configs=None, progress: Callable[[str],
                         store[val_idx] = head.predict_proba(X_va)[:, 1]
     scores: dict = {}
     for (config, name, C, weight), pred in oof.items():
-        mask = _known(frame, name) & (pd_notna(pred))
+        mask = _known(frame, name) & (_present(pred))
         scores[(config, name, C, weight)] = _score(name, _target(frame, name, mask), pred[mask])
     best_per_config = {}
     for config in configs:
@@ -136,14 +138,9 @@ def cross_validate(frame, seed: int = 0, configs=None, progress: Callable[[str],
     return hyper, chosen_oof, table
 
 
-def pd_notna(values: np.ndarray) -> np.ndarray:
+def _present(values: np.ndarray) -> np.ndarray:
+    """Which out-of-fold slots were filled (a fold may skip a head with one class)."""
     return np.array([v is not None and not (isinstance(v, float) and np.isnan(v)) for v in values])
-
-
-def oof_predictions(frame, hyper: Hyper, seed: int, progress=_stderr):
-    """Out-of-fold predictions at fixed hyperparameters (for thresholds when not searching)."""
-    _, oof, _ = cross_validate_fixed(frame, hyper, seed, progress)
-    return oof
 
 
 def cross_validate_fixed(frame, hyper: Hyper, seed: int, progress=_stderr):
@@ -211,8 +208,9 @@ def evaluate_frame(model: ModerationModel, frame) -> dict:
 
 def train(frame, *, seed: int = 0, hyper: Hyper | None = None, heldout=None, sources: list[dict] | None = None,
           progress: Callable[[str], None] = _stderr) -> ModerationModel:
-    """Fit a model on `frame`. With `hyper=None` the hyperparameters are chosen by
-    cross-validation; thresholds always come from out-of-fold predictions."""
+    """Fit a model on a training frame or a labels directory. With `hyper=None` the
+    hyperparameters are chosen by cross-validation; thresholds always come from out-of-fold
+    predictions."""
     import platform
 
     import scipy
@@ -221,6 +219,13 @@ def train(frame, *, seed: int = 0, hyper: Hyper | None = None, heldout=None, sou
 
     from . import __version__
 
+    if not hasattr(frame, "columns"):  # a labels directory: its train split, measured on its test split
+        from .frames import label_set_frame
+
+        directory = frame
+        frame = label_set_frame(directory, "train")
+        heldout = label_set_frame(directory, "test") if heldout is None else heldout
+        sources = sources or [{"name": str(directory), "kind": "labels directory (train split)", "rows": len(frame)}]
     frame = frame.reset_index(drop=True)
     if hyper is None:
         hyper, oof, cv_table = cross_validate(frame, seed, progress=progress)
@@ -242,7 +247,8 @@ def train(frame, *, seed: int = 0, hyper: Hyper | None = None, heldout=None, sou
         mask = _known(frame, name)
         weight = hyper.stance_class_weight if name == "stance" else None
         heads[name] = _head(name, hyper.C.get(name, 1.0), seed, weight).fit(X[mask], _target(frame, name, mask))
-        thresholds.setdefault(name, 0.5) if name != "stance" else None
+        if name != "stance":
+            thresholds.setdefault(name, 0.5)
     model = ModerationModel(featurizer, heads, thresholds)
     rows_per_label = {name: int(_known(frame, name).sum()) for name in (*BINARY_LABELS, "stance")}
     model.card = {

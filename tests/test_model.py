@@ -20,7 +20,7 @@ FAST = Hyper("word", {"incivility": 4.0, "conspiracy": 4.0, "off_topic": 4.0, "s
 @pytest.fixture(scope="module")
 def small_frame():
     frame = label_set_frame(REPO / "labels", "train")
-    groups = sorted(set(frame["group"]))[:24]
+    groups = sorted(set(frame["group"]))[:8]
     return frame[frame["group"].isin(groups)].reset_index(drop=True)
 
 
@@ -109,3 +109,23 @@ def test_best_f1_threshold():
     y = np.array([0, 0, 1, 1, 1])
     p = np.array([0.1, 0.6, 0.55, 0.8, 0.9])
     assert best_f1_threshold(y, p) == pytest.approx(0.55)
+
+
+def test_explanations_name_terms_in_the_comment(small_model):
+    import pandas as pd
+
+    from moderation.frames import _typed
+
+    model = load_model(small_model)
+    text = "You absolute clown, nobody asked you, idiot."
+    frame = _typed(pd.DataFrame([{"text": text, "parent_text": "", "article_text": "", "quotes": "", "depth": 1,
+                                  "group": "g", "incivility": None, "conspiracy": None, "off_topic": None, "stance": None}]))
+    (explained,) = model.explain(frame, top=8)
+    terms = [name for name, weight in explained["incivility"]]
+    assert terms and all(weight > 0 for _, weight in explained["incivility"])
+    for name in terms:
+        kind, term = name.split(":", 1)
+        if kind == "word":
+            assert term in text.lower()
+        elif kind == "char":
+            assert term.strip() in f" {text.lower()} "
