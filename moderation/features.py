@@ -112,15 +112,20 @@ class CommentFeaturizer:
     def transform(self, frame):
         from scipy.sparse import csr_matrix, hstack
 
-        blocks = [v.transform(frame["text"].tolist()) for v in self.text_vectorizers_.values()]
+        blocks = [v.transform(frame["text"].tolist()) for _, v in self._blocks()]
         # Every context feature is in [0, 1] with 0 meaning "absent", unscaled and uncentred:
         # a missing parent or URL contributes nothing, and coefficient x value explains a score.
         blocks.append(csr_matrix(self._context(frame)))
         return hstack(blocks, format="csr", dtype=np.float32)
 
+    def _blocks(self):
+        """Text vectorisers in the config's fixed order: the heads' coefficients are laid out
+        in it, so it must not depend on how a dict came back from a file."""
+        return [(kind, self.text_vectorizers_[kind]) for kind in TEXT_CONFIGS[self.text_config]]
+
     def feature_names(self) -> list[str]:
         names: list[str] = []
-        for kind, v in self.text_vectorizers_.items():
+        for kind, v in self._blocks():
             names += [f"{kind}:{n}" for n in v.get_feature_names_out()]
         return names + [f"context:{n}" for n in CONTEXT_NAMES]
 

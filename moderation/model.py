@@ -158,7 +158,8 @@ def canonical_skops(data: bytes) -> bytes:
     schema = renumber(json.loads(src.read("schema.json")))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        entries = [("schema.json", json.dumps(schema, sort_keys=True).encode("utf-8"))]
+        # Key order is kept as skops wrote it: it is deterministic, and dicts are rebuilt in it.
+        entries = [("schema.json", json.dumps(schema).encode("utf-8"))]
         entries += sorted((files.get(n, n), src.read(n)) for n in names if n != "schema.json")
         for name, content in entries:
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))

@@ -129,3 +129,12 @@ def test_explanations_name_terms_in_the_comment(small_model):
             assert term in text.lower()
         elif kind == "char":
             assert term.strip() in f" {text.lower()} "
+
+
+def test_loaded_model_predicts_exactly_as_trained(small_frame, tmp_path):
+    both = Hyper("word+char", FAST.C, "balanced")  # two text blocks: their order must survive the file
+    model = train(small_frame, seed=0, hyper=both, progress=lambda m: None)
+    model.save(tmp_path / "m")
+    before = model.predict(small_frame).drop(columns=["flags", "stance"]).to_numpy(dtype=float)
+    after = load_model(tmp_path / "m").predict(small_frame).drop(columns=["flags", "stance"]).to_numpy(dtype=float)
+    assert np.allclose(before, after, atol=1e-6)
