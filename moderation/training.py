@@ -81,21 +81,25 @@ def _score(name, y, p) -> float:
     return float(roc_auc_score(y, p)) if len(set(y)) > 1 else float("nan")
 
 
-def cross_validate(frame, seed: int = 0, configs=None, progress: Callable[[str], None] = _stderr):
+def cross_validate(frame, seed: int = 0, fixed: Hyper | None = None, progress: Callable[[str], None] = _stderr):
     """Out-of-fold predictions for every (text config, head, C): returns the chosen Hyper,
-    the out-of-fold probabilities of the chosen settings, and the table of CV scores."""
+    the out-of-fold probabilities of the chosen settings, and the table of CV scores. With
+    `fixed`, the grid is that one setting (its out-of-fold predictions still set thresholds)."""
     from sklearn.model_selection import GroupKFold
 
-    configs = list(configs or TEXT_CONFIGS)
+    configs = [fixed.text_config] if fixed else list(TEXT_CONFIGS)
     groups = frame["group"].to_numpy()
     n_splits = min(FOLDS, len(set(groups)))
     if n_splits < 2:
         return Hyper(), {}, {}
     folds = list(GroupKFold(n_splits=n_splits).split(frame, groups=groups))
     heads = [n for n in (*BINARY_LABELS, "stance") if _fits(frame, n)]
-    options = {n: [(C, None) for C in C_GRID] for n in heads}
-    if "stance" in options:
-        options["stance"] = [(C, w) for C in C_GRID for w in STANCE_WEIGHTS]
+    if fixed:
+        options = {n: [(fixed.C.get(n, 1.0), fixed.stance_class_weight if n == "stance" else None)] for n in heads}
+    else:
+        options = {n: [(C, None) for C in C_GRID] for n in heads}
+        if "stance" in options:
+            options["stance"] = [(C, w) for C in C_GRID for w in STANCE_WEIGHTS]
     oof: dict = {}
     for config in configs:
         for k, (train_idx, val_idx) in enumerate(folds, start=1):
@@ -141,31 +145,6 @@ def cross_validate(frame, seed: int = 0, configs=None, progress: Callable[[str],
 def _present(values: np.ndarray) -> np.ndarray:
     """Which out-of-fold slots were filled (a fold may skip a head with one class)."""
     return np.array([v is not None and not (isinstance(v, float) and np.isnan(v)) for v in values])
-
-
-def cross_validate_fixed(frame, hyper: Hyper, seed: int, progress=_stderr):
-    from sklearn.model_selection import GroupKFold
-
-    groups = frame["group"].to_numpy()
-    n_splits = min(FOLDS, len(set(groups)))
-    heads = [n for n in (*BINARY_LABELS, "stance") if _fits(frame, n)]
-    oof = {n: (np.full(len(frame), None, dtype=object) if n == "stance" else np.full(len(frame), np.nan)) for n in heads}
-    if n_splits < 2:
-        return hyper, {}, {}
-    for k, (train_idx, val_idx) in enumerate(GroupKFold(n_splits=n_splits).split(frame, groups=groups), start=1):
-        progress(f"thresholds: fold {k}/{n_splits}")
-        tr, va = frame.iloc[train_idx], frame.iloc[val_idx]
-        featurizer = CommentFeaturizer(hyper.text_config).fit(tr)
-        X_tr, X_va = featurizer.transform(tr), featurizer.transform(va)
-        for name in heads:
-            m_tr = _known(tr, name)
-            y_tr = _target(tr, name, m_tr)
-            if len(set(y_tr)) < 2:
-                continue
-            weight = hyper.stance_class_weight if name == "stance" else None
-            head = _head(name, hyper.C.get(name, 1.0), seed, weight).fit(X_tr[m_tr], y_tr)
-            oof[name][val_idx] = head.predict(X_va) if name == "stance" else head.predict_proba(X_va)[:, 1]
-    return hyper, oof, {}
 
 
 def frame_sha256(frame) -> str:
@@ -227,10 +206,8 @@ def train(frame, *, seed: int = 0, hyper: Hyper | None = None, heldout=None, sou
         heldout = label_set_frame(directory, "test") if heldout is None else heldout
         sources = sources or [{"name": str(directory), "kind": "labels directory (train split)", "rows": len(frame)}]
     frame = frame.reset_index(drop=True)
-    if hyper is None:
-        hyper, oof, cv_table = cross_validate(frame, seed, progress=progress)
-    else:
-        hyper, oof, cv_table = cross_validate_fixed(frame, hyper, seed, progress)
+    chosen, oof, cv_table = cross_validate(frame, seed, fixed=hyper, progress=progress)
+    hyper = hyper or chosen
     thresholds = {}
     for name in BINARY_LABELS:
         if name in oof:
