@@ -60,8 +60,8 @@ class ModerationModel:
             for s in STANCES:
                 out[f"stance_{s}"] = proba[:, classes.index(s)] if s in classes else 0.0
             out["stance"] = [STANCES[i] for i in np.argmax(out[[f"stance_{s}" for s in STANCES]].to_numpy(), axis=1)]
-        out["flags"] = [";".join(n for n in BINARY_LABELS if row[n] >= self.thresholds.get(n, 0.5))
-                        for _, row in out[list(BINARY_LABELS)].iterrows()]
+        over = {n: out[n].to_numpy() >= self.thresholds.get(n, 0.5) for n in BINARY_LABELS}  # NaN -> False
+        out["flags"] = [";".join(n for n in BINARY_LABELS if over[n][i]) for i in range(len(out))]
         return out
 
     def score(self, thread_or_table):
