@@ -15,6 +15,7 @@ string slices, so the Python-level work is per comment, not per line.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -223,7 +224,15 @@ def parse_dump(text: str, source: str | None = None, strict: bool = False) -> Th
     thread = Thread(article=parse_article(text[:article_end].split("\n")), source=source)
     problems: list[tuple[int, str]] = []
     if headers:
-        _build_tree(text, headers, end, thread, problems)
+        # Hundreds of thousands of new, acyclic objects would make the cyclic garbage
+        # collector rescan a growing heap again and again; pause it while the tree is built.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            _build_tree(text, headers, end, thread, problems)
+        finally:
+            if collecting:
+                gc.enable()
     thread.warnings.extend(f"{where}:{line + 1}: {message}" for line, message in problems)
     if strict and problems:
         line, message = problems[0]
