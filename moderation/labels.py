@@ -182,8 +182,6 @@ def check_labels(directory: str | Path = "labels") -> LabelSet:
     first_seen: dict[str, LabeledComment] = {}
     for e in result.examples:
         norm = _normal(e.text)
-        if len(norm) < 25:  # "Source?" or "This." legitimately recur
-            continue
         by_text.setdefault(norm, set()).add(e.split)
         first_seen.setdefault(norm, e)
     for norm, splits in by_text.items():
