@@ -53,7 +53,6 @@ def build_dump(path: Path, megabytes: float, seed: int = 7) -> int:
                 paragraphs.insert(0, stack[level - 1][2].split("\n\n")[0])
             if rng.random() < 0.3:
                 paragraphs.append(" ".join(rng.choices(WORDS, k=rng.randint(3, 20))))
-            text = "\n\n".join(paragraphs)
             pad = "  " * (level + 1)
             block = f"{'  ' * level}  {number}. user{rng.randint(1, 5000)} says\n\n" + \
                     "".join(f"{pad}  {p}\n\n" for p in paragraphs)

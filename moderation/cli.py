@@ -183,15 +183,21 @@ def score(
         from .display import render_tree
 
         colour = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        parts, start = [], 0
-        for thread in threads:
-            rows = table.iloc[start:start + len(thread.comments)]
-            start += len(thread.comments)
-            by_id = {r["id"]: r for _, r in rows.iterrows()}
+        parts = []
+        for thread, rows in _per_thread(threads, table):
+            by_id = {r["id"]: r for r in rows.to_dict("records")}
             parts.append(render_tree(thread, annotate=lambda c, by_id=by_id: _annotation(by_id[c.id], colour)))
         _emit("\n".join(parts), output)
     if wanted and any(set(str(f).split(";")) & set(wanted) for f in table["flags"]):
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _per_thread(threads, table):
+    """(thread, its rows of the score table): the table holds every thread's comments in order."""
+    start = 0
+    for thread in threads:
+        yield thread, table.iloc[start:start + len(thread.comments)]
+        start += len(thread.comments)
 
 
 def _scores_json(threads, table) -> str:
@@ -199,10 +205,8 @@ def _scores_json(threads, table) -> str:
 
     from .outputs import article_dict
 
-    payload, start = {"threads": []}, 0
-    for thread in threads:
-        rows = table.iloc[start:start + len(thread.comments)]
-        start += len(thread.comments)
+    payload: dict[str, list] = {"threads": []}
+    for thread, rows in _per_thread(threads, table):
         comments = json.loads(rows.to_json(orient="records", double_precision=6))
         payload["threads"].append({"thread_id": thread.thread_id, "article": article_dict(thread), "comments": comments})
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"

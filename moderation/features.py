@@ -67,7 +67,7 @@ class CommentFeaturizer:
                                            max_features=100_000, dtype=np.float32).fit(corpus)
         return self
 
-    def _unique_transform(self, texts) -> "object":
+    def _unique_transform(self, texts):
         """Vectorise repeated texts (an article under every comment) once each."""
         import pandas as pd
 

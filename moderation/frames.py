@@ -8,6 +8,7 @@ see exactly the same columns.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,12 +26,7 @@ def thread_rows(thread: Thread) -> list[dict[str, object]]:
     article = thread.article.text
     rows = []
     for c in thread.comments:
-        parent = None
-        if c.parent_id is not None:
-            try:
-                parent = thread.get(c.parent_id)
-            except KeyError:
-                parent = None
+        parent = thread.parent(c)  # parsers and table readers guarantee the parent exists
         parent_text = c.extra.get("parent_text", "") if parent is None else "\n\n".join([*parent.quotes, parent.text])
         rows.append({
             "text": c.text,
@@ -143,12 +139,8 @@ def table_frame(path: str | Path, maps: Iterable[str] = (), where: Iterable[str]
     text = read_text(path, max_bytes=None)
     try:
         if text.lstrip().startswith("{"):
-            import io
-
             frame = pd.read_json(io.StringIO(text), lines=True, dtype=False)
         else:
-            import io
-
             frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=None, engine="python")
     except ValueError as exc:
         raise TableError(f"cannot read table: {exc}", path=name) from None

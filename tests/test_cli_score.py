@@ -10,7 +10,7 @@ import pytest
 
 from moderation.scoring import SCORE_COLUMNS
 
-from .conftest import EXAMPLES, REPO, run_cli
+from .conftest import EXAMPLES, run_cli
 from .test_labels import make_set
 
 FERRY = EXAMPLES / "harbour-ferry-fares.txt"
