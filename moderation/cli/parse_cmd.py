@@ -1,0 +1,44 @@
+"""`moderate parse`: show the article and comment tree parsed from a dump or table."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .app import MAX_SIZE_HELP, app, emit, size_limit, warn
+
+
+class ParseFormat(str, Enum):
+    tree = "tree"
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+def parse(
+    file: str = typer.Argument(..., help="A saved page dump (.txt), a comment table (CSV/JSONL), or - for stdin."),
+    format: ParseFormat = typer.Option(ParseFormat.tree, "--format", "-f", help="tree for people; json or csv for machines."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of standard output."),
+    strict: bool = typer.Option(False, "--strict", help="Treat broken indentation or numbering as an error (exit 2)."),
+    max_size: float = typer.Option(50, "--max-size", help=MAX_SIZE_HELP, metavar="MB"),
+) -> None:
+    """Show the article and the comment tree (who replied to whom) parsed from FILE."""
+    from ..inputs import read_threads
+    from ..outputs import threads_csv, threads_json
+
+    threads = read_threads(file if file == "-" else Path(file), strict=strict, max_bytes=size_limit(max_size))
+    for thread in threads:
+        for w in thread.warnings:
+            warn(w)
+    if format is ParseFormat.json:
+        emit(threads_json(threads), output)
+    elif format is ParseFormat.csv:
+        emit(threads_csv(threads), output)
+    else:
+        from ..display import render_tree
+
+        emit("\n".join(render_tree(t) for t in threads), output)
+
