@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from .errors import TableError
 from .thread import Article, Comment, Thread
@@ -38,39 +39,58 @@ def looks_like_table(text: str, name: str = "") -> bool:
 
 def iter_rows(text: str, source: str) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row) for each row of a CSV or JSONL table; keys are lower-cased."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    if first.lstrip().startswith("{"):
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise TableError(f"not valid JSON: {exc.msg}", path=source, line=number,
-                                 hint="each line must be one JSON object") from None
-            if not isinstance(obj, dict):
-                raise TableError("each line must be a JSON object", path=source, line=number)
-            yield number, {str(k).strip().lower(): "" if v is None else str(v) for k, v in obj.items()}
+    return iter_stream_rows(io.StringIO(text, newline=""), source)
+
+
+def iter_stream_rows(stream: Iterable[str], source: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows of a table read line by line from an open text stream (opened with newline=""),
+    so a table of any size is read without holding it: what chunked scoring needs."""
+    lines = iter(stream)
+    skipped = 0
+    first = ""
+    for first in lines:
+        if first.strip():
+            break
+        skipped += 1
+    if not first.strip():
         return
-    dialect = "excel-tab" if "\t" in first and "," not in first else "excel"
+    rest = itertools.chain([first], lines)
+    if first.lstrip().startswith("{"):
+        yield from _jsonl_rows(rest, source, skipped)
+        return
     if ";" in first and "," not in first:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+        reader = csv.reader(rest, delimiter=";")
     else:
-        reader = csv.reader(io.StringIO(text, newline=""), dialect=dialect)
+        reader = csv.reader(rest, dialect="excel-tab" if "\t" in first and "," not in first else "excel")
+    line = lambda: reader.line_num + skipped  # noqa: E731 - the reader counts from the header
     try:
         header = [h.strip().lower() for h in next(reader)]
         if len(set(header)) != len(header):
             dupes = sorted({h for h in header if header.count(h) > 1})
-            raise TableError(f"duplicate column(s): {', '.join(dupes)}", path=source, line=1)
+            raise TableError(f"duplicate column(s): {', '.join(dupes)}", path=source, line=line())
         for row in reader:
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) > len(header):
                 raise TableError(f"row has {len(row)} cells but the header has {len(header)} columns",
-                                 path=source, line=reader.line_num, hint="quote cells that contain the delimiter")
-            yield reader.line_num, dict(zip(header, row + [""] * (len(header) - len(row))))
+                                 path=source, line=line(), hint="quote cells that contain the delimiter")
+            yield line(), dict(zip(header, row + [""] * (len(header) - len(row))))
     except csv.Error as exc:
-        raise TableError(f"not a readable CSV: {exc}", path=source, line=reader.line_num) from None
+        raise TableError(f"not a readable CSV: {exc}", path=source, line=line()) from None
+
+
+def _jsonl_rows(lines: Iterable[str], source: str, skipped: int) -> Iterator[tuple[int, dict[str, str]]]:
+    for number, line in enumerate(lines, start=skipped + 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise TableError(f"not valid JSON: {exc.msg}", path=source, line=number,
+                             hint="each line must be one JSON object") from None
+        if not isinstance(obj, dict):
+            raise TableError("each line must be a JSON object", path=source, line=number)
+        yield number, {str(k).strip().lower(): "" if v is None else str(v) for k, v in obj.items()}
 
 
 def read_table(text: str, source: str = "<input>") -> list[Thread]:

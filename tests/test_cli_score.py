@@ -107,3 +107,35 @@ def test_train_cli_writes_a_model_and_prints_metrics(tmp_path):
     assert b"incivility" in result.stdout
     scored = run_cli("score", EXAMPLES / "harbour-ferry-fares.txt", "--model", out, "-f", "csv")
     assert scored.returncode == 0
+
+
+def test_large_table_scores_in_batches_with_the_same_results(tmp_path):
+    """Batches of whole threads give the rows, order and scores of scoring the table whole."""
+    table = tmp_path / "comments.csv"
+    with table.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["thread_id", "id", "parent_id", "text", "article_text", "site_note"])
+        for t in range(30):
+            w.writerow([f"t{t}", "a", "", f"The council should fund route {t} before the summer.", "Council budget for bus routes.", f"x{t}"])
+            w.writerow([f"t{t}", "b", "a", "No, you clearly never ride the bus, genius.", "", ""])
+            w.writerow([f"t{t}", "c", "b", "Source? The budget papers say otherwise.", "", f"y{t}"])
+    whole = scores_csv(table)
+    batched = run_cli("score", table, "--format", "csv", "--batch-rows", "100")
+    assert batched.returncode == 0, batched.stderr.decode()
+    assert list(csv.DictReader(io.StringIO(batched.stdout.decode()))) == whole
+    assert [(r["thread_id"], r["id"], r["site_note"]) for r in whole[:3]] == [("t0", "a", "x0"), ("t0", "b", ""), ("t0", "c", "y0")]
+    as_json = run_cli("score", table, "--format", "json", "--batch-rows", "100")
+    threads = json.loads(as_json.stdout)["threads"]
+    assert [t["thread_id"] for t in threads] == [f"t{t}" for t in range(30)]
+    assert [c["stance"] for t in threads for c in t["comments"]] == [r["stance"] for r in whole]
+
+
+def test_output_file_is_left_alone_when_a_later_input_fails(tmp_path):
+    out = tmp_path / "scores.csv"
+    out.write_text("previous results\n", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,text,parent_id\n1,hello,\n2,reply,99\n", encoding="utf-8")
+    result = run_cli("score", FERRY, bad, "--format", "csv", "--output", out)
+    assert result.returncode == 2
+    assert "parent_id points at no row" in result.stderr.decode()
+    assert out.read_text(encoding="utf-8") == "previous results\n"

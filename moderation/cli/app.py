@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Optional
+from typing import Optional, TextIO
 
 import typer
 
@@ -37,6 +39,57 @@ def emit(text: str, output: Optional[Path]) -> None:
     except OSError as exc:
         raise ModerationError(f"cannot write output: {exc.strerror or exc}", path=output) from None
     print(f"wrote {output}", file=sys.stderr)
+
+
+@contextlib.contextmanager
+def output_stream(output: Optional[Path]) -> Iterator[TextIO]:
+    """A stream for results written piece by piece: stdout, or --output replaced atomically
+    when everything has been written (a failed run leaves the old file as it was)."""
+    if output is None:
+        yield sys.stdout
+        return
+    from ..files import atomic_open
+
+    try:
+        with atomic_open(output, "w", encoding="utf-8", newline="") as fh:
+            yield fh
+    except OSError as exc:
+        raise ModerationError(f"cannot write output: {exc.strerror or exc}", path=output) from None
+    print(f"wrote {output}", file=sys.stderr)
+
+
+def progress_bar(name: str, total_bytes: int) -> Callable[[int, int], None]:
+    """Progress of reading a large input on stderr: a bar on a terminal, else a line at every
+    tenth of the file (so logs of batch jobs show it too). Returns the (bytes, rows) callback."""
+    shown = {"tenth": 0}
+
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        bar = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TextColumn("{task.fields[rows]:,} comments"),
+                       TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+        task = bar.add_task(Path(name).name, total=max(total_bytes, 1), rows=0)
+        bar.start()
+
+        def update(done: int, rows: int) -> None:
+            bar.update(task, completed=min(done, total_bytes), rows=rows)
+            if done >= total_bytes:
+                bar.stop()
+        return update
+
+    def log(done: int, rows: int) -> None:
+        tenth = min(10, done * 10 // max(total_bytes, 1))
+        if tenth > shown["tenth"] and total_bytes > 10 * 1024 * 1024:
+            shown["tenth"] = tenth
+            print(f"{name}: {tenth * 10}% read, {rows:,} comments", file=sys.stderr, flush=True)
+    return log
 
 
 def _version(value: bool) -> None:

@@ -10,12 +10,14 @@ from typing import Optional
 
 import typer
 
+from ..errors import ModerationError
 from .app import (
     EXIT_FINDINGS,
     MAX_SIZE_HELP,
     app,
-    emit,
     expand_inputs,
+    output_stream,
+    progress_bar,
     size_limit,
     warn,
 )
@@ -27,14 +29,6 @@ class ScoreFormat(str, Enum):
     csv = "csv"
 
 
-def _annotation(row, colour: bool) -> str:
-    flags = [f for f in str(row["flags"]).split(";") if f]
-    text = f"  ⚑ {', '.join(flags)}" if flags else ""
-    if colour and flags:
-        text = f"\x1b[1;31m{text}\x1b[0m"
-    return f"{text}  [{row['stance']}]"
-
-
 @app.command()
 def score(
     inputs: list[str] = typer.Argument(..., help="Thread dumps, comment tables (CSV/JSONL), directories or globs; - for stdin."),
@@ -42,66 +36,54 @@ def score(
     format: ScoreFormat = typer.Option(ScoreFormat.tree, "--format", "-f", help="tree for people; csv or json for machines."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of standard output."),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Exit 1 if any comment carries one of these flags (comma-separated)."),
-    max_size: float = typer.Option(50, "--max-size", help=MAX_SIZE_HELP, metavar="MB"),
+    max_size: float = typer.Option(50, "--max-size", help=MAX_SIZE_HELP + " Tables are streamed and not limited.", metavar="MB"),
+    batch_rows: int = typer.Option(20_000, "--batch-rows", min=100, help="Comments scored at a time: memory stays bounded by this."),
 ) -> None:
-    """Score every comment for incivility, conspiracy claims, off-topic drift and stance."""
-    from ..labels import BINARY_LABELS
-    from ..model import load_model
+    """Score every comment for incivility, conspiracy claims, off-topic drift and stance.
 
-    wanted = [f.strip() for f in (fail_on or "").split(",") if f.strip()]
-    unknown = [f for f in wanted if f not in BINARY_LABELS]
+    Tables (CSV/JSONL) are read and scored in batches of whole threads, so a table of any size
+    scores in bounded memory, with progress on stderr.
+    """
+    from ..labels import BINARY_LABELS
+
+    wanted = {f.strip() for f in (fail_on or "").split(",") if f.strip()}
+    unknown = sorted(wanted - set(BINARY_LABELS))
     if unknown:
         raise typer.BadParameter(f"unknown label(s) {', '.join(unknown)}; use {', '.join(BINARY_LABELS)}", param_hint="--fail-on")
-    from ..inputs import read_threads
-
-    threads = []
     files = expand_inputs(inputs)
-    for f in files:
-        for thread in read_threads(f if f == "-" else Path(f), max_bytes=size_limit(max_size)):
-            if not thread.thread_id:
-                thread.thread_id = "stdin" if f == "-" else Path(f).stem
-            for w in thread.warnings:
-                warn(w)
-            threads.append(thread)
-    model = load_model(model_dir)
-    if len(files) > 1:
-        print(f"scoring {sum(len(t.comments) for t in threads)} comments in {len(threads)} threads", file=sys.stderr)
+    for f in files:  # say what is missing before any output is written
+        if f != "-" and not Path(f).exists():
+            raise ModerationError("no such file", path=f, hint="check the path")
+    from ..inputs import iter_batches
+    from ..model import load_model
     from ..scoring import score_threads
 
-    table = score_threads(model, threads)
-    if format is ScoreFormat.csv:
-        emit(table.to_csv(index=False, float_format="%.4f", lineterminator="\n"), output)
-    elif format is ScoreFormat.json:
-        emit(_scores_json(threads, table), output)
-    else:
-        from ..display import render_tree
-
-        colour = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        parts = []
-        for thread, rows in _per_thread(threads, table):
-            by_id = {r["id"]: r for r in rows.to_dict("records")}
-            parts.append(render_tree(thread, annotate=lambda c, by_id=by_id: _annotation(by_id[c.id], colour)))
-        emit("\n".join(parts), output)
-    if wanted and any(set(str(f).split(";")) & set(wanted) for f in table["flags"]):
+    model = load_model(model_dir)
+    found = False
+    comments = threads = 0
+    with output_stream(output) as out:
+        writer = _writer(format, out, colour=output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+        for batch in iter_batches(files, batch_rows=batch_rows, max_bytes=size_limit(max_size), progress=progress_bar):
+            for thread in batch:
+                for w in thread.warnings:
+                    warn(w)
+            table = score_threads(model, batch)
+            writer.write(batch, table)
+            found = found or bool(wanted and any(set(str(f).split(";")) & wanted for f in table["flags"]))
+            comments += len(table)
+            threads += len(batch)
+        writer.close()
+    if len(files) > 1 or comments > batch_rows:
+        print(f"scored {comments} comments in {threads} threads", file=sys.stderr)
+    if found:
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def _per_thread(threads, table):
-    """(thread, its rows of the score table): the table holds every thread's comments in order."""
-    start = 0
-    for thread in threads:
-        yield thread, table.iloc[start:start + len(thread.comments)]
-        start += len(thread.comments)
+def _writer(format: ScoreFormat, out, colour: bool):
+    from ..score_output import CsvScoreWriter, JsonScoreWriter, TreeScoreWriter
 
-
-def _scores_json(threads, table) -> str:
-    import json
-
-    from ..outputs import article_dict
-
-    payload: dict[str, list] = {"threads": []}
-    for thread, rows in _per_thread(threads, table):
-        comments = json.loads(rows.to_json(orient="records", double_precision=6))
-        payload["threads"].append({"thread_id": thread.thread_id, "article": article_dict(thread), "comments": comments})
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
-
+    if format is ScoreFormat.csv:
+        return CsvScoreWriter(out, warn=warn)
+    if format is ScoreFormat.json:
+        return JsonScoreWriter(out)
+    return TreeScoreWriter(out, colour)
