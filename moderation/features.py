@@ -94,7 +94,7 @@ class CommentFeaturizer:
         for i, (t, pt, q) in enumerate(zip(text, parent, quotes)):
             words = _WORDS.findall(t.lower())
             n = max(len(words), 1)
-            letters = sum(ch.isalpha() for ch in t) or 1
+            letters = sum(map(str.isalpha, t)) or 1  # map: the same count, a third of the time
             features[i, 6] = min(t.count("?"), 3) / 3
             features[i, 7] = t.rstrip().endswith("?")
             features[i, 8] = pt.rstrip().endswith("?")
@@ -104,7 +104,7 @@ class CommentFeaturizer:
                 features[i, 10] = sum(w in parent_words for w in words) / n
             features[i, 11] = bool(q)
             features[i, 12] = min(np.log1p(len(t)) / 8, 1)
-            features[i, 13] = sum(ch.isupper() for ch in t) / letters
+            features[i, 13] = sum(map(str.isupper, t)) / letters
             features[i, 14] = min(t.count("!"), 3) / 3
             features[i, 15] = bool(_URL.search(t))
         return features
@@ -112,11 +112,20 @@ class CommentFeaturizer:
     def transform(self, frame):
         from scipy.sparse import csr_matrix, hstack
 
-        blocks = [v.transform(frame["text"].tolist()) for _, v in self._blocks()]
+        from . import char_ngrams
+
+        texts = frame["text"].tolist()
+        blocks = [char_ngrams.transform(v, texts, self._word_cache(kind)) if char_ngrams.supports(v) else v.transform(texts)
+                  for kind, v in self._blocks()]
         # Every context feature is in [0, 1] with 0 meaning "absent", unscaled and uncentred:
         # a missing parent or URL contributes nothing, and coefficient x value explains a score.
         blocks.append(csr_matrix(self._context(frame)))
         return hstack(blocks, format="csr", dtype=np.float32)
+
+    def _word_cache(self, kind: str) -> dict[str, list[int]]:
+        """Per-vectoriser cache of words' n-gram ids (see char_ngrams); never saved."""
+        caches = self.__dict__.setdefault("_word_caches", {})
+        return caches.setdefault(kind, {})
 
     def _blocks(self):
         """Text vectorisers in the config's fixed order: the heads' coefficients are laid out
