@@ -163,7 +163,11 @@ def table_frame(path: str | Path, maps: Iterable[str] = (), where: Iterable[str]
         out["depth"] = depth + 1 if (depth == 0).any() else depth
     else:
         out["depth"] = [2 if str(p).strip() else 1 for p in out["parent_text"]]
-    out["group"] = (frame["thread_id"].astype(str) if "thread_id" in frame else pd.Series(range(len(frame))).astype(str)).radd(name + ":")
+    # Folds keep a thread together; a row without a thread is its own group. The file's name,
+    # not where it lies, prefixes the group, so a rebuild elsewhere groups the same.
+    rows = pd.Series([f"row{i}" for i in range(len(frame))])
+    thread = frame["thread_id"].astype(str).str.strip().reset_index(drop=True) if "thread_id" in frame else rows
+    out["group"] = thread.where(thread != "", rows).radd(Path(name).name + ":").to_numpy()
     for label in BINARY_LABELS:
         if label in frame:
             values = pd.to_numeric(frame[label].replace("", None), errors="coerce")
@@ -184,3 +188,47 @@ def table_frame(path: str | Path, maps: Iterable[str] = (), where: Iterable[str]
     else:
         out["stance"] = None
     return _typed(out)
+
+
+def table_provenance(path: str | Path) -> dict[str, str]:
+    """Licence and citation of a public dataset, from the `SOURCE.md` beside its table (as
+    ../shared/data documents each dataset), for the model card; empty when there is none."""
+    note = Path(path).with_name("SOURCE.md")
+    if not note.is_file():
+        return {}
+    found: dict[str, str] = {}
+    key = None
+    for line in note.read_text(encoding="utf-8", errors="replace").splitlines():
+        m = re.match(r"^\s*(?:[-*]\s*)?(?:\*\*)?(licen[cs]e|citation)\s*:?(?:\*\*)?\s*:?\s*(.+)$", line, re.IGNORECASE)
+        if m:
+            key = "licence" if m.group(1).lower().startswith("licen") else "citation"
+            found[key] = m.group(2).strip()
+        elif key and line.startswith((" ", "\t")) and line.strip():  # a wrapped continuation line
+            found[key] += " " + line.strip()
+        else:
+            key = None
+    return found
+
+
+def training_frames(sources: Iterable[str | Path], maps: Iterable[str] = (), where: Iterable[str] = ()):
+    """(training frame, held-out frame or None, source descriptions for the model card) from
+    labels directories (their train split trains, their test split measures) and label tables
+    (all rows train, after `maps` and `where`). `moderate train` and the shipped model's
+    rebuild test both go through here, so they build the very same frame."""
+    import pandas as pd
+
+    train_parts, heldout_parts, described = [], [], []
+    for src in map(Path, sources):
+        if src.is_dir():
+            part = label_set_frame(src, "train")
+            heldout_parts.append(label_set_frame(src, "test"))
+            described.append({"name": str(src), "kind": "labels directory (train split)", "rows": len(part),
+                              "licence": "this project's own labeled threads"})
+        else:
+            part = table_frame(src, maps, where)
+            described.append({"name": str(src), "kind": "label table", "rows": len(part), "map": list(maps),
+                              "where": list(where), **table_provenance(src)})
+        train_parts.append(part)
+    frame = pd.concat(train_parts, ignore_index=True)
+    heldout = pd.concat(heldout_parts, ignore_index=True) if heldout_parts else None
+    return frame, heldout, described

@@ -83,3 +83,11 @@ def test_real_datasets_read_without_hand_editing(name, maps, where, label):
     frame = table_frame(path, maps=maps, where=where)
     assert len(frame) > 100
     assert frame[label].notna().sum() > 100
+
+
+def test_rows_without_a_thread_are_their_own_folds_group(tmp_path):
+    """An empty thread_id must not put every row in one group (cross-validation needs folds)."""
+    path = tmp_path / "flat.csv"
+    path.write_text("thread_id,text,conspiracy\n,a,1\n,b,0\nt1,c,1\nt1,d,0\n", encoding="utf-8")
+    groups = list(table_frame(path)["group"])
+    assert groups == ["flat.csv:row0", "flat.csv:row1", "flat.csv:t1", "flat.csv:t1"]

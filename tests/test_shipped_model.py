@@ -7,7 +7,7 @@ import json
 import pytest
 import sklearn
 
-from moderation.frames import label_set_frame
+from moderation.frames import training_frames
 from moderation.model import load_model
 from moderation.training import Hyper, frame_sha256, train
 
@@ -28,17 +28,29 @@ def test_shipped_model_loads_and_card_is_complete(card):
     assert card["sources"] and card["hyperparameters"]["threshold_rule"].startswith("best F1")
 
 
+def card_frames(card: dict):
+    """The training and held-out frames from the sources the card names (paths as given to
+    `moderate train` from the repository root; public tables live in ../shared/data)."""
+    tables = [s for s in card["sources"] if s["kind"] == "label table"]
+    return training_frames([REPO / s["name"] for s in card["sources"]],
+                           tables[0]["map"] if tables else (), tables[0]["where"] if tables else ())
+
+
 def test_training_data_is_what_the_card_says(card):
-    assert frame_sha256(label_set_frame(REPO / "labels", "train")) == card["training_data_sha256"]
+    frame, _, described = card_frames(card)
+    assert frame_sha256(frame) == card["training_data_sha256"]
+    assert [(d["kind"], d["rows"]) for d in described] == [(s["kind"], s["rows"]) for s in card["sources"]]
+    for source in card["sources"]:
+        assert source.get("licence"), f"{source['name']}: the card must say under which licence it was used"
 
 
 def test_rebuild_matches_the_card(card, tmp_path):
     """Same labels, same seed, the card's hyperparameters: same thresholds, same metrics, and
     on the same scikit-learn version the very same model file."""
     h = card["hyperparameters"]
-    rebuilt = train(label_set_frame(REPO / "labels", "train"), seed=card["seed"],
-                    hyper=Hyper(h["text_config"], h["C"], h["stance_class_weight"]),
-                    heldout=label_set_frame(REPO / "labels", "test"), progress=lambda m: None)
+    frame, heldout, _ = card_frames(card)
+    rebuilt = train(frame, seed=card["seed"], hyper=Hyper(h["text_config"], h["C"], h["stance_class_weight"]),
+                    heldout=heldout, progress=lambda m: None)
     rebuilt.save(tmp_path / "m")
     for name, value in card["thresholds"].items():
         assert rebuilt.thresholds[name] == pytest.approx(value, abs=1e-6)
