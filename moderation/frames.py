@@ -210,25 +210,22 @@ def table_provenance(path: str | Path) -> dict[str, str]:
     return found
 
 
-def training_frames(sources: Iterable[str | Path], maps: Iterable[str] = (), where: Iterable[str] = ()):
-    """(training frame, held-out frame or None, source descriptions for the model card) from
-    labels directories (their train split trains, their test split measures) and label tables
-    (all rows train, after `maps` and `where`). `moderate train` and the shipped model's
-    rebuild test both go through here, so they build the very same frame."""
+def sources_frame(sources: Iterable[str | Path], split: str, maps: Iterable[str] = (), where: Iterable[str] = ()):
+    """Labels directories (their `split`) and label tables (all rows, after `--map` and
+    `--where`) as one frame, with a description of each source for cards and reports.
+    `moderate train` reads the train split this way, `moderate evaluate` the test split, and
+    the shipped model's rebuild test the same way as `train`, so both build the very same frame."""
     import pandas as pd
 
-    train_parts, heldout_parts, described = [], [], []
+    parts, described = [], []
     for src in map(Path, sources):
         if src.is_dir():
-            part = label_set_frame(src, "train")
-            heldout_parts.append(label_set_frame(src, "test"))
-            described.append({"name": str(src), "kind": "labels directory (train split)", "rows": len(part),
+            part = label_set_frame(src, split)
+            described.append({"name": str(src), "kind": f"labels directory ({split} split)", "rows": len(part),
                               "licence": "this project's own labeled threads"})
         else:
             part = table_frame(src, maps, where)
             described.append({"name": str(src), "kind": "label table", "rows": len(part), "map": list(maps),
                               "where": list(where), **table_provenance(src)})
-        train_parts.append(part)
-    frame = pd.concat(train_parts, ignore_index=True)
-    heldout = pd.concat(heldout_parts, ignore_index=True) if heldout_parts else None
-    return frame, heldout, described
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True), described

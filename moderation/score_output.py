@@ -53,7 +53,7 @@ class CsvScoreWriter:
 
 
 class JsonScoreWriter:
-    """`{"threads": [{"thread_id", "article", "comments": [...]}, ...]}`, streamed."""
+    """`{"threads": [{"thread_id", "article", "comments": [...], "summary": {...}}, ...]}`, streamed."""
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
@@ -62,10 +62,12 @@ class JsonScoreWriter:
 
     def write(self, threads: list[Thread], table) -> None:
         from .outputs import article_dict
+        from .summary import summarise
 
         for thread, rows in per_thread(threads, table):
             comments = json.loads(rows.to_json(orient="records", double_precision=6))
-            item = {"thread_id": thread.thread_id, "article": article_dict(thread), "comments": comments}
+            item = {"thread_id": thread.thread_id, "article": article_dict(thread), "comments": comments,
+                    "summary": summarise(thread, rows).as_dict()}
             body = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
             self.out.write(("," if self.count else "") + "\n    " + body)
             self.count += 1
@@ -75,7 +77,8 @@ class JsonScoreWriter:
 
 
 class TreeScoreWriter:
-    """The comment tree of each thread with its flags and stance beside every comment."""
+    """The comment tree of each thread with its flags and stance beside every comment (and why,
+    with --explain), then the thread's summary."""
 
     def __init__(self, out: TextIO, colour: bool) -> None:
         self.out = out
@@ -87,15 +90,17 @@ class TreeScoreWriter:
         text = f"  ⚑ {', '.join(flags)}" if flags else ""
         if self.colour and flags:
             text = f"\x1b[1;31m{text}\x1b[0m"
-        return f"{text}  [{row['stance']}]"
+        why = f"  — why: {row['explanation']}" if row.get("explanation") else ""
+        return f"{text}  [{row['stance']}]{why}"
 
     def write(self, threads: list[Thread], table) -> None:
         from .display import render_tree
+        from .summary import summarise
 
         for thread, rows in per_thread(threads, table):
             by_id = {r["id"]: r for r in rows.to_dict("records")}
             text = render_tree(thread, annotate=lambda c, by_id=by_id: self.annotation(by_id[c.id]))
-            self.out.write(("\n" if self.count else "") + text)
+            self.out.write(("\n" if self.count else "") + text + "\n" + summarise(thread, rows).as_text())
             self.count += 1
 
     def close(self) -> None:

@@ -7,7 +7,7 @@ import json
 import pytest
 import sklearn
 
-from moderation.frames import training_frames
+from moderation.frames import sources_frame
 from moderation.model import load_model
 from moderation.training import Hyper, frame_sha256, train
 
@@ -32,8 +32,11 @@ def card_frames(card: dict):
     """The training and held-out frames from the sources the card names (paths as given to
     `moderate train` from the repository root; public tables live in ../shared/data)."""
     tables = [s for s in card["sources"] if s["kind"] == "label table"]
-    return training_frames([REPO / s["name"] for s in card["sources"]],
-                           tables[0]["map"] if tables else (), tables[0]["where"] if tables else ())
+    maps, where = (tables[0]["map"], tables[0]["where"]) if tables else ((), ())
+    sources = [REPO / s["name"] for s in card["sources"]]
+    frame, described = sources_frame(sources, "train", maps, where)
+    directories = [s for s in sources if s.is_dir()]
+    return frame, sources_frame(directories, "test")[0] if directories else None, described
 
 
 def test_training_data_is_what_the_card_says(card):

@@ -38,6 +38,7 @@ def score(
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Exit 1 if any comment carries one of these flags (comma-separated)."),
     max_size: float = typer.Option(50, "--max-size", help=MAX_SIZE_HELP + " Tables are streamed and not limited.", metavar="MB"),
     batch_rows: int = typer.Option(20_000, "--batch-rows", min=100, help="Comments scored at a time: memory stays bounded by this."),
+    explain: bool = typer.Option(False, "--explain", help="Say which words and context features pushed each flag over its threshold."),
 ) -> None:
     """Score every comment for incivility, conspiracy claims, off-topic drift and stance.
 
@@ -67,7 +68,7 @@ def score(
             for thread in batch:
                 for w in thread.warnings:
                     warn(w)
-            table = score_threads(model, batch)
+            table = score_threads(model, batch, explain=explain)
             writer.write(batch, table)
             found = found or bool(wanted and any(set(str(f).split(";")) & wanted for f in table["flags"]))
             comments += len(table)

@@ -25,11 +25,14 @@ def train(
     A labels directory contributes its train split and is measured on its test split; tables
     train on all their rows (use --where to hold some out).
     """
-    from ..frames import training_frames
+    from ..frames import sources_frame
     from ..training import Hyper
     from ..training import train as fit
 
-    frame, heldout, described = training_frames(sources or [Path("labels")], maps, where)
+    sources = sources or [Path("labels")]
+    frame, described = sources_frame(sources, "train", maps, where)
+    heldout_dirs = [src for src in sources if src.is_dir()]
+    heldout = sources_frame(heldout_dirs, "test")[0] if heldout_dirs else None
     hyper = None
     if not search:
         hyper = _hyper_from_card(output) or Hyper()
