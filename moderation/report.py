@@ -104,8 +104,9 @@ def render_report(threads: list[Thread], scores, summaries: list | None = None, 
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
         "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n",
         f"<title>{_e(title)}</title>\n<style>\n{_asset('report.css')}{_filter_css(labels)}</style>\n</head>\n",
-        '<body data-show="all">\n<header class="page">\n',
-        f"<h1>{_e(title)}</h1>\n" if len(threads) != 1 else "",
+        '<body data-show="all">\n',
+        f'<h1 class="page">{_e(title)}</h1>\n' if len(threads) != 1 else "",
+        '<header class="page">\n',
         _toolbar(labels, total),
         "</header>\n<main>\n",
     ]
