@@ -39,9 +39,11 @@ def report(
     model_dir: Optional[Path] = typer.Option(None, "--model", help="Model directory (default: the shipped model)."),
     max_size: float = typer.Option(50, "--max-size", help=MAX_SIZE_HELP, metavar="MB"),
 ) -> None:
-    """Write one HTML page (no network needed to view it): per thread the summary with a chart,
-    and the whole comment tree, foldable, each comment with its flags, stance and why it was
-    flagged; filters show only flagged comments."""
+    """Write one self-contained HTML page to review the threads in a browser.
+
+    Per thread: the summary with a chart, and the whole comment tree, foldable, each comment
+    with its flags, stance and why it was flagged; filters show only flagged comments. The
+    page needs no network to view."""
     to_stdout = str(output) == "-"
     if not to_stdout:
         _check_overwrite(output)  # before the slow part: a refusal should come at once
