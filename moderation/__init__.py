@@ -27,6 +27,7 @@ _LAZY = {
     "summarise": "summary",
     "ThreadSummary": "summary",
     "explanations": "explain",
+    "render_report": "report",
 }
 
 __all__ = [
@@ -43,6 +44,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .scoring import score_threads
     from .summary import ThreadSummary, summarise
     from .explain import explanations
+    from .report import render_report
     from .tables import read_table
     from .training import train
 
