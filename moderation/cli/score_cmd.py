@@ -12,6 +12,8 @@ import typer
 
 from .app import (
     EXIT_FINDINGS,
+    INCLUDE_PINGBACKS_HELP,
+    INCLUDE_UNAPPROVED_HELP,
     MAX_SIZE_HELP,
     app,
     emit,
@@ -37,12 +39,15 @@ def _annotation(row, colour: bool) -> str:
 
 @app.command()
 def score(
-    inputs: list[str] = typer.Argument(..., help="Thread dumps, comment tables (CSV/JSONL), directories or globs; - for stdin."),
+    inputs: list[str] = typer.Argument(..., help="Thread dumps, comment tables (CSV/JSONL), platform exports "
+                                       "(Disqus/WordPress XML, Reddit/HN JSON), directories or globs; - for stdin."),
     model_dir: Optional[Path] = typer.Option(None, "--model", help="Model directory (default: the shipped model)."),
     format: ScoreFormat = typer.Option(ScoreFormat.tree, "--format", "-f", help="tree for people; csv or json for machines."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of standard output."),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Exit 1 if any comment carries one of these flags (comma-separated)."),
     max_size: float = typer.Option(50, "--max-size", help=MAX_SIZE_HELP, metavar="MB"),
+    include_unapproved: bool = typer.Option(False, "--include-unapproved", help=INCLUDE_UNAPPROVED_HELP),
+    include_pingbacks: bool = typer.Option(False, "--include-pingbacks", help=INCLUDE_PINGBACKS_HELP),
 ) -> None:
     """Score every comment for incivility, conspiracy claims, off-topic drift and stance."""
     from ..labels import BINARY_LABELS
@@ -57,7 +62,8 @@ def score(
     threads = []
     files = expand_inputs(inputs)
     for f in files:
-        for thread in read_threads(f if f == "-" else Path(f), max_bytes=size_limit(max_size)):
+        for thread in read_threads(f if f == "-" else Path(f), max_bytes=size_limit(max_size),
+                                   include_unapproved=include_unapproved, include_pingbacks=include_pingbacks):
             if not thread.thread_id:
                 thread.thread_id = "stdin" if f == "-" else Path(f).stem
             for w in thread.warnings:
