@@ -21,7 +21,7 @@ __all__ = ["ImportOptions", "sniff", "STREAMED", "import_chunks", "import_json",
 HEAD_BYTES = 64 * 1024  # WordPress puts a long comment before <rss>; its namespaces are on <rss>
 STREAMED = ("disqus", "wxr")
 
-_PROLOG = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)", re.S)
+_PROLOG = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)", re.S)
 _ROOT = re.compile(r"\s*<([A-Za-z_][\w.:-]*)([^>]*)")
 _WP_NAMESPACE = re.compile(r"wordpress\.(?:org|com)/export/\d")
 _HN_HEAD = re.compile(r'"type"\s*:\s*"(?:story|poll|job)"')
