@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from xml.sax import SAXParseException
-from xml.sax.handler import ContentHandler, feature_namespaces
+from xml.sax.handler import feature_namespaces
 
 from ..errors import ParseError
 
@@ -39,74 +39,88 @@ def file_chunks(path: Path) -> Iterator[bytes]:
         raise ParseError(f"cannot read: {exc.strerror or exc}", path=path) from None
 
 
-class Handler(ContentHandler):
+class Handler:
     """Base for the export readers: element names as `prefix:local` by namespace family
     (`wp:comment_id` whichever `export/1.x` the file uses), the current line, and the text
-    of the element being closed when `capturing` is on."""
+    of the element being closed when `capturing` is on.
+
+    Its methods are installed straight on the defused expat parser (see `_parser`), skipping
+    the SAX layer's per-element objects: a third of the import time otherwise."""
 
     def __init__(self) -> None:
-        super().__init__()
         self.depth = 0
         self.capturing = False
+        self.expat: Any = None
         self._text: list[str] = []
-        self._names: dict[tuple[str | None, str], str] = {}
+        self._names: dict[str, str] = {}
         self.done: list[Any] = []
 
-    def key(self, name: tuple[str | None, str]) -> str:
-        found = self._names.get(name)
+    def key(self, raw: str) -> str:
+        """`http://wordpress.org/export/1.2/ comment_id wp` (expat's form) → `wp:comment_id`."""
+        found = self._names.get(raw)
         if found is None:
-            uri, local = name
-            prefix = ""
-            if uri:
-                prefix = next((p for family, p in _FAMILIES if family in uri), "")
-                if prefix == "wp:" and uri.rstrip("/").endswith("excerpt"):
-                    prefix = "excerpt:"
-            found = self._names[name] = prefix + local
+            parts = raw.split(" ")
+            uri, local = (parts[0], parts[1]) if len(parts) > 1 else ("", parts[0])
+            prefix = next((p for family, p in _FAMILIES if family in uri), "") if uri else ""
+            if prefix == "wp:" and uri.rstrip("/").endswith("excerpt"):
+                prefix = "excerpt:"
+            found = self._names[raw] = prefix + local
         return found
 
     def line(self) -> int | None:
-        locator = getattr(self, "_locator", None)
-        return locator.getLineNumber() if locator is not None else None
+        return self.expat.CurrentLineNumber if self.expat is not None else None
 
-    def startElementNS(self, name, qname, attrs) -> None:  # noqa: N802 (SAX's name)
+    def on_start(self, raw: str, attrs: dict[str, str]) -> None:
         self.depth += 1
-        self._text = []
-        self.start(self.key(name), attrs)
+        if self._text:
+            self._text = []
+        self.start(self._names.get(raw) or self.key(raw), attrs)
 
-    def endElementNS(self, name, qname) -> None:  # noqa: N802
-        text = "".join(self._text) if self.capturing else ""
-        self._text = []
-        self.end(self.key(name), text)
+    def on_end(self, raw: str) -> None:
+        text = ""
+        if self._text:
+            text = "".join(self._text) if self.capturing else ""
+            self._text = []
+        self.end(self._names.get(raw) or self.key(raw), text)
         self.depth -= 1
 
-    def characters(self, content: str) -> None:
+    def on_text(self, content: str) -> None:
         if self.capturing:
             self._text.append(content)
 
-    def start(self, name: str, attrs) -> None:  # pragma: no cover - overridden
+    def start(self, name: str, attrs: dict[str, str]) -> None:  # pragma: no cover - overridden
         pass
 
     def end(self, name: str, text: str) -> None:  # pragma: no cover - overridden
         pass
 
 
-def attribute(attrs, local: str) -> str | None:
-    """An attribute by local name whatever its namespace (`dsq:id`)."""
-    for (uri, name), value in attrs.items():
-        if name == local:
+def attribute(attrs: dict[str, str], local: str) -> str | None:
+    """An attribute by local name whatever its namespace (`dsq:id`, which expat names
+    `http://disqus.com/disqus-internals id dsq`)."""
+    for name, value in attrs.items():
+        parts = name.split(" ")
+        if (parts[1] if len(parts) > 1 else parts[0]) == local:
             return value
     return None
 
 
-def _parser():
+def _parser(handler: Handler):
+    """defusedxml's expat reader (entities and external references refused), namespaces on,
+    with the handler's methods as expat's callbacks."""
     from defusedxml.expatreader import DefusedExpatParser
 
     class Parser(DefusedExpatParser):
         def reset(self) -> None:
-            super().reset()
+            super().reset()  # a fresh expat parser with defusedxml's refusing handlers set
+            expat = self._parser
+            expat.StartElementHandler = handler.on_start
+            expat.EndElementHandler = handler.on_end
+            expat.CharacterDataHandler = handler.on_text
             # One text event per run of text instead of one per line: fewer Python calls.
-            self._parser.buffer_text = True
-            self._parser.buffer_size = 1 << 16
+            expat.buffer_text = True
+            expat.buffer_size = 1 << 16
+            handler.expat = expat
 
     parser = Parser(forbid_dtd=False, forbid_entities=True, forbid_external=True)
     parser.setFeature(feature_namespaces, True)
@@ -117,11 +131,7 @@ def stream(chunks: Iterable[bytes], handler: Handler, name: str) -> Iterator[Any
     """Feed the chunks to a safe parser, yielding what the handler finishes as it finishes it."""
     from defusedxml import DefusedXmlException
 
-    from xml.sax.expatreader import ExpatLocator
-
-    parser = _parser()
-    parser.setContentHandler(handler)
-    handler.setDocumentLocator(ExpatLocator(parser))  # parse() would; feed() does not
+    parser = _parser(handler)
     hint = "the export is cut short or damaged: export it again, or check the line named"
     try:
         for chunk in chunks:
