@@ -179,6 +179,8 @@ def _in_thread_order(kept: list[Record], parent_of: dict[str, str | None], extra
         stack = [(root, parent_of[root.id], 1)]
         while stack:
             r, parent, depth = stack.pop()
+            if r.id in placed:  # the way back into a cycle just broken
+                continue
             placed.add(r.id)
             out.append(Comment(id=r.id, parent_id=parent, author=r.author, text=r.text, posted=iso_utc(r.created),
                                depth=depth, line=r.line, extra=extras[r.id], created=r.created))
