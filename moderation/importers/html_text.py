@@ -16,7 +16,7 @@ import re
 
 _BLOCKS = frozenset({"p", "div", "blockquote", "li", "ul", "ol", "pre", "h1", "h2", "h3", "h4", "h5", "h6",
                      "tr", "table", "section", "article", "figure", "figcaption", "hr", "dd", "dt"})
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_SPACES = re.compile(r"[\t\r\f\v\u00a0][ \t\r\f\v\u00a0]*| [ \t\r\f\v\u00a0]+")  # not lone spaces: fast
 _AROUND_NEWLINE = re.compile(r" *\n *")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 _PARA = "\x00P"  # placeholders, so source newlines and tags are merged in one place at the end
