@@ -16,7 +16,7 @@ from typing import Any
 from xml.sax import SAXParseException
 from xml.sax.handler import feature_namespaces
 
-from ..errors import ParseError
+from ..errors import InputError, ParseError
 
 CHUNK = 1 << 20
 
@@ -36,7 +36,7 @@ def file_chunks(path: Path) -> Iterator[bytes]:
             while chunk := handle.read(CHUNK):
                 yield chunk
     except OSError as exc:
-        raise ParseError(f"cannot read: {exc.strerror or exc}", path=path) from None
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
 
 
 class Handler:
