@@ -17,6 +17,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "parse_thread": "inputs",
     "read_threads": "inputs",
+    "iter_threads": "inputs",
     "parse_dump": "parse",
     "read_table": "tables",
     "render_thread": "render",
@@ -37,7 +38,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .inputs import parse_thread, read_threads
+    from .inputs import iter_threads, parse_thread, read_threads
     from .parse import parse_dump
     from .render import render_thread
     from .model import ModerationModel, load_model

@@ -1,43 +1,105 @@
-"""One entry point for every input the commands take: a dump or a table, a path, raw text,
-or standard input (`-`), so each command reads files the same way."""
+"""One entry point for every input the commands take: a dump, a table or a platform export
+(Disqus, WordPress, Reddit, Hacker News), a path, raw text, or standard input (`-`), so each
+command reads files the same way. The kind is told from the content, not the file name."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 
 from .errors import InputError, TableError
+from .importers import HEAD_BYTES, STREAMED, ImportOptions, import_chunks, import_json, sniff
 from .parse import parse_dump
 from .reading import DEFAULT_MAX_BYTES, check_and_decode, describe_size, read_text
 from .tables import TABLE_SUFFIXES, looks_like_table, read_table
 from .thread import Thread
 
 
-def _text_of(source: str | Path, max_bytes: int | None) -> tuple[str, str]:
-    """(text, name) of a path, `-` for standard input, or text passed directly."""
-    if isinstance(source, Path):
-        return read_text(source, max_bytes), str(source)
-    if source == "-":
-        data = sys.stdin.buffer.read() if max_bytes is None else sys.stdin.buffer.read(max_bytes + 1)
-        if max_bytes is not None and len(data) > max_bytes:
-            raise InputError(f"standard input is over the {describe_size(max_bytes)} limit", path="<stdin>",
-                             hint="raise the limit with --max-size MB")
-        return check_and_decode(data, "<stdin>"), "<stdin>"
-    if "\n" not in source and len(source) < 4096:
-        return read_text(source, max_bytes), source
-    return source, "<text>"
+def _is_path(source: str | Path) -> bool:
+    return isinstance(source, Path) or (source != "-" and "\n" not in source and len(source) < 4096)
 
 
-def read_threads(source: str | Path, *, strict: bool = False, max_bytes: int | None = DEFAULT_MAX_BYTES) -> list[Thread]:
-    """Every thread in a dump (one) or a comment table (one per `thread_id`)."""
-    text, name = _text_of(source, max_bytes)
+def _head_of(path: Path) -> str | None:
+    """The first bytes of a file, to tell its kind; None when it cannot be read (read_text says why)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(HEAD_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def _stdin_text(head: bytes, max_bytes: int | None) -> str:
+    stdin = sys.stdin.buffer
+    rest = stdin.read() if max_bytes is None else stdin.read(max(0, max_bytes + 1 - len(head)))
+    data = head + rest
+    if max_bytes is not None and len(data) > max_bytes:
+        raise InputError(f"standard input is over the {describe_size(max_bytes)} limit", path="<stdin>",
+                         hint="raise the limit with --max-size MB")
+    return check_and_decode(data, "<stdin>")
+
+
+def _stdin_chunks(head: bytes) -> Iterator[bytes]:
+    stdin = sys.stdin.buffer
+    return chain([head], iter(lambda: stdin.read(1 << 20), b""))
+
+
+def iter_threads(source: str | Path, *, strict: bool = False, max_bytes: int | None = DEFAULT_MAX_BYTES,
+                 include_unapproved: bool = False, include_pingbacks: bool = False) -> Iterator[Thread]:
+    """Every thread in the input, one at a time: a dump (one), a table (one per `thread_id`),
+    or a platform export (one per Disqus thread, WordPress post, Reddit submission, HN story).
+
+    Disqus and WordPress XML are streamed from the file, so iterating over a large export holds
+    one thread at a time; `max_bytes` does not apply to them. `include_unapproved` and
+    `include_pingbacks` keep WordPress comments that are left out by default.
+    """
+    options = ImportOptions(strict=strict, include_unapproved=include_unapproved,
+                            include_pingbacks=include_pingbacks)
+    if _is_path(source):
+        path = Path(source)
+        head = _head_of(path) if path.is_file() else None
+        kind = sniff(head, str(path)) if head else None
+        if kind in STREAMED or kind == "xml":
+            from .importers.xmlstream import file_chunks
+
+            yield from import_chunks(kind, file_chunks(path), str(path), options)
+            return
+        text, name = read_text(path, max_bytes), str(path)
+    elif source == "-":
+        first = sys.stdin.buffer.read(HEAD_BYTES)
+        kind = sniff(first.decode("utf-8", errors="replace"), "<stdin>")
+        if kind in STREAMED:
+            yield from import_chunks(kind, _stdin_chunks(first), "<stdin>", options)
+            return
+        text, name = _stdin_text(first, max_bytes), "<stdin>"
+    else:
+        text, name = source, "<text>"
+        kind = sniff(text[:HEAD_BYTES], name)
+        if kind in STREAMED:
+            yield from import_chunks(kind, [text.encode("utf-8")], name, options)
+            return
+    kind = sniff(text[:HEAD_BYTES], name)
+    if kind in ("reddit", "hackernews", "json"):
+        threads = import_json(kind, text, name, options)
+        if threads is not None:
+            yield from threads
+            return
     if looks_like_table(text, name):
-        return read_table(text, name)
+        yield from read_table(text, name)
+        return
     thread = parse_dump(text, None if name == "<text>" else name, strict=strict)
     if not thread.thread_id:
         thread.thread_id = Path(name).stem if name not in ("<text>", "<stdin>") else ""
-    return [thread]
+    yield thread
+
+
+def read_threads(source: str | Path, *, strict: bool = False, max_bytes: int | None = DEFAULT_MAX_BYTES,
+                 include_unapproved: bool = False, include_pingbacks: bool = False) -> list[Thread]:
+    """Every thread in a dump (one), a comment table (one per `thread_id`) or a platform export;
+    see `iter_threads` for one at a time."""
+    return list(iter_threads(source, strict=strict, max_bytes=max_bytes, include_unapproved=include_unapproved,
+                             include_pingbacks=include_pingbacks))
 
 
 def parse_thread(path_or_text: str | Path, *, strict: bool = False, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Thread:
@@ -50,28 +112,28 @@ def parse_thread(path_or_text: str | Path, *, strict: bool = False, max_bytes: i
 
 
 def is_table_file(path: Path) -> bool:
-    """A CSV/JSONL table (streamed in batches) rather than a page dump: by extension, else by
-    the first line of the file."""
+    """A CSV/JSONL table (streamed in batches) rather than a dump or a platform export: by
+    extension, else by the first line; a `.json` file is read whole, as it may be an export."""
+    head = _head_of(path)
+    if head is None:
+        return False  # read_text will say what is wrong with it
+    if sniff(head, str(path)) is not None:
+        return False
     if path.suffix.lower() in TABLE_SUFFIXES:
         return True
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(65536)
-    except OSError:
-        return False  # read_text will say what is wrong with it
-    first = head.decode("utf-8", errors="replace").lstrip("\ufeff").split("\n", 1)[0]
-    return looks_like_table(first)
+    return looks_like_table(head.lstrip("\ufeff").split("\n", 1)[0])
 
 
 def iter_batches(sources: Iterable[str | Path], *, batch_rows: int = 20_000, max_bytes: int | None = DEFAULT_MAX_BYTES,
-                 strict: bool = False, progress: Callable[[str, int], Callable[[int, int], None] | None] | None = None,
+                 strict: bool = False, include_unapproved: bool = False, include_pingbacks: bool = False,
+                 progress: Callable[[str, int], Callable[[int, int], None] | None] | None = None,
                  ) -> Iterator[list[Thread]]:
     """Threads from many inputs, in input order, in batches of about `batch_rows` comments.
 
-    Dumps are read whole (each is one page) and grouped until a batch is full; table files are
-    streamed (`table_stream`), so a table of any size passes through in bounded memory and is
-    not held to `max_bytes`. `progress(name, size)` may return a callback for a table's
-    (bytes read, rows read). Threads without an id take the file's stem.
+    Table files are streamed (`table_stream`) and platform exports come a thread at a time
+    (`iter_threads`), so an input of any size passes through in bounded memory; dumps are read
+    whole and grouped until a batch is full. `progress(name, size)` may return a callback for a
+    table's (bytes read, rows read). Threads without an id take the file's stem.
     """
     from .table_stream import stream_table
 
@@ -87,12 +149,13 @@ def iter_batches(sources: Iterable[str | Path], *, batch_rows: int = 20_000, max
             for batch in stream_table(path, batch_rows=batch_rows, progress=callback):
                 yield [_named(t, path.stem) for t in batch]
             continue
-        for thread in read_threads(source if path is None else path, strict=strict, max_bytes=max_bytes):
+        for thread in iter_threads(source if path is None else path, strict=strict, max_bytes=max_bytes,
+                                   include_unapproved=include_unapproved, include_pingbacks=include_pingbacks):
             pending.append(_named(thread, "stdin" if path is None else path.stem))
             pending_rows += len(thread.comments)
-        if pending_rows >= batch_rows:
-            yield pending
-            pending, pending_rows = [], 0
+            if pending_rows >= batch_rows:
+                yield pending
+                pending, pending_rows = [], 0
     if pending:
         yield pending
 

@@ -6,18 +6,23 @@ import csv
 import io
 import json
 
-from .thread import Thread
+from .thread import Thread, iso_utc
 
-COMMENT_FIELDS = ("id", "parent_id", "author", "text", "quotes", "posted", "depth", "line")
+COMMENT_FIELDS = ("id", "parent_id", "author", "text", "quotes", "posted", "created", "depth", "line")
 
 
 def article_dict(thread: Thread) -> dict[str, object]:
     a = thread.article
-    return {"title": a.title, "subtitle": a.subtitle, "body": a.body, "source": a.source, "tags": list(a.tags)}
+    return {"title": a.title, "subtitle": a.subtitle, "body": a.body, "source": a.source, "tags": list(a.tags),
+            "url": a.url, "created": iso_utc(a.created)}
 
 
 def thread_dict(thread: Thread) -> dict[str, object]:
-    return {"article": article_dict(thread), "comments": [c.as_dict() for c in thread.comments]}
+    """Article and comments; `stats` too when an importer counted left-out posts, orphans, …"""
+    out: dict[str, object] = {"article": article_dict(thread), "comments": [c.as_dict() for c in thread.comments]}
+    if thread.stats:
+        out["stats"] = dict(thread.stats)
+    return out
 
 
 def threads_json(threads: list[Thread]) -> str:

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from .errors import TableError
 from .thread import Article, Comment, Thread
 
-KNOWN_COLUMNS = ("id", "parent_id", "thread_id", "author", "posted", "article_title", "article_text", "text")
+KNOWN_COLUMNS = ("id", "parent_id", "thread_id", "author", "posted", "created", "article_title", "article_text", "text")
 TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson")
 
 
@@ -124,11 +124,22 @@ def _thread(thread_id: str, rows: list[tuple[int, dict[str, str]]], source: str)
                              hint="ids must be unique within a thread")
         line_of[cid] = number
         extra = {k: v for k, v in row.items() if k not in KNOWN_COLUMNS}
+        created = _created(row.get("created", ""))
+        if created is None and row.get("created", "").strip():
+            extra["created"] = row["created"]  # not a time we can read: pass it through unchanged
         comments.append(Comment(id=cid, parent_id=row.get("parent_id", "").strip() or None,
                                 author=row.get("author", "").strip(), text=row.get("text", "").strip(),
-                                posted=row.get("posted", "").strip() or None, line=number, extra=extra))
+                                posted=row.get("posted", "").strip() or None, line=number, extra=extra,
+                                created=created))
     _check_tree(comments, line_of, source)
     return Thread(article=article, comments=comments, thread_id=thread_id, source=source)
+
+
+def _created(value: str):
+    """An ISO 8601 `created` cell (as `moderate parse -f csv` writes it) as an aware UTC datetime."""
+    from .importers.records import utc_from_iso
+
+    return utc_from_iso(value) if value.strip() else None
 
 
 def _check_tree(comments: list[Comment], line_of: dict[str, int], source: str) -> None:

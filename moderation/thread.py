@@ -9,6 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+
+def iso_utc(when: datetime | None) -> str | None:
+    """ISO 8601 in UTC (`2020-03-03T16:15:00+00:00`), the one form every output uses."""
+    return None if when is None else when.astimezone(timezone.utc).isoformat()
 
 
 @dataclass(slots=True)
@@ -20,6 +26,8 @@ class Article:
     body: str = ""
     source: str = ""
     tags: list[str] = field(default_factory=list)
+    url: str = ""
+    created: datetime | None = None  # timezone-aware, where the platform export says
 
     @property
     def text(self) -> str:
@@ -45,6 +53,7 @@ class Comment:
     depth: int = 1
     line: int | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    created: datetime | None = None  # timezone-aware; platform exports fill it, dumps do not
 
     def as_dict(self) -> dict[str, object]:
         """The public fields, in the order the JSON and CSV outputs use."""
@@ -55,6 +64,7 @@ class Comment:
             "text": self.text,
             "quotes": list(self.quotes),
             "posted": self.posted,
+            "created": iso_utc(self.created),
             "depth": self.depth,
             "line": self.line,
         }
@@ -69,6 +79,8 @@ class Thread:
     thread_id: str = ""
     source: str | None = None
     warnings: list[str] = field(default_factory=list)
+    # Counts from platform importers (deleted, spam, orphans, more_stubs, …): see docs/importers.md.
+    stats: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._index: dict[str, Comment] | None = None

@@ -30,8 +30,8 @@ def test_parse_json_shape(seed_thread_path):
     result = run_cli("parse", seed_thread_path, "--format", "json")
     data = json.loads(result.stdout)
     assert set(data) == {"article", "comments"}
-    assert set(data["article"]) == {"title", "subtitle", "body", "source", "tags"}
-    assert list(data["comments"][0]) == ["id", "parent_id", "author", "text", "quotes", "posted", "depth", "line"]
+    assert set(data["article"]) == {"title", "subtitle", "body", "source", "tags", "url", "created"}
+    assert list(data["comments"][0]) == ["id", "parent_id", "author", "text", "quotes", "posted", "created", "depth", "line"]
     assert [c["id"] for c in data["comments"]][-1] == "1.1.1.2.1.4"
 
 

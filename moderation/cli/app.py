@@ -107,7 +107,11 @@ def _root(
     """Parse, score and review reader-comment threads saved from news pages."""
 
 
-MAX_SIZE_HELP = "Refuse input files larger than this many megabytes (0 = no limit)."
+MAX_SIZE_HELP = ("Refuse input files larger than this many megabytes (0 = no limit). "
+                 "Disqus and WordPress XML exports are streamed, so the limit does not apply to them.")
+INCLUDE_UNAPPROVED_HELP = "WordPress exports: also read pending, spam and trashed comments (left out by default)."
+INCLUDE_PINGBACKS_HELP = "WordPress exports: also read pingbacks and trackbacks (left out by default)."
+INPUT_SUFFIXES = (".txt", ".xml", ".json")  # dumps and platform exports; tables add theirs
 
 
 def size_limit(max_size: float) -> Optional[int]:
@@ -115,7 +119,7 @@ def size_limit(max_size: float) -> Optional[int]:
 
 
 def expand_inputs(inputs: list[str]) -> list[str]:
-    """Files, directories (their dumps and tables, recursively), globs, or - for stdin."""
+    """Files, directories (their dumps, tables and exports, recursively), globs, or - for stdin."""
     import glob as globbing
 
     from ..tables import TABLE_SUFFIXES
@@ -130,9 +134,9 @@ def expand_inputs(inputs: list[str]) -> list[str]:
                 raise ModerationError(f"no files match {item!r}", hint="check the pattern")
             found.extend(m for m in matches if Path(m).is_file())
         elif Path(item).is_dir():
-            files = sorted(str(p) for p in Path(item).rglob("*") if p.is_file() and p.suffix.lower() in (".txt", *TABLE_SUFFIXES))
+            files = sorted(str(p) for p in Path(item).rglob("*") if p.is_file() and p.suffix.lower() in (*INPUT_SUFFIXES, *TABLE_SUFFIXES))
             if not files:
-                raise ModerationError("directory holds no .txt, .csv or .jsonl files", path=item)
+                raise ModerationError("directory holds no .txt, .csv, .jsonl, .xml or .json files", path=item)
             found.extend(files)
         else:
             found.append(item)

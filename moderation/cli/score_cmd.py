@@ -13,6 +13,8 @@ import typer
 from ..errors import ModerationError
 from .app import (
     EXIT_FINDINGS,
+    INCLUDE_PINGBACKS_HELP,
+    INCLUDE_UNAPPROVED_HELP,
     MAX_SIZE_HELP,
     app,
     expand_inputs,
@@ -31,7 +33,8 @@ class ScoreFormat(str, Enum):
 
 @app.command()
 def score(
-    inputs: list[str] = typer.Argument(..., help="Thread dumps, comment tables (CSV/JSONL), directories or globs; - for stdin."),
+    inputs: list[str] = typer.Argument(..., help="Thread dumps, comment tables (CSV/JSONL), platform exports "
+                                       "(Disqus/WordPress XML, Reddit/HN JSON), directories or globs; - for stdin."),
     model_dir: Optional[Path] = typer.Option(None, "--model", help="Model directory (default: the shipped model)."),
     format: ScoreFormat = typer.Option(ScoreFormat.tree, "--format", "-f", help="tree for people; csv or json for machines."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of standard output."),
@@ -39,6 +42,8 @@ def score(
     max_size: float = typer.Option(50, "--max-size", help=MAX_SIZE_HELP + " Tables are streamed and not limited.", metavar="MB"),
     batch_rows: int = typer.Option(20_000, "--batch-rows", min=100, help="Comments scored at a time: memory stays bounded by this."),
     explain: bool = typer.Option(False, "--explain", help="Say which words and context features pushed each flag over its threshold."),
+    include_unapproved: bool = typer.Option(False, "--include-unapproved", help=INCLUDE_UNAPPROVED_HELP),
+    include_pingbacks: bool = typer.Option(False, "--include-pingbacks", help=INCLUDE_PINGBACKS_HELP),
 ) -> None:
     """Score every comment for incivility, conspiracy claims, off-topic drift and stance.
 
@@ -64,7 +69,9 @@ def score(
     comments = threads = 0
     with output_stream(output) as out:
         writer = _writer(format, out, colour=output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
-        for batch in iter_batches(files, batch_rows=batch_rows, max_bytes=size_limit(max_size), progress=progress_bar):
+        batches = iter_batches(files, batch_rows=batch_rows, max_bytes=size_limit(max_size), progress=progress_bar,
+                               include_unapproved=include_unapproved, include_pingbacks=include_pingbacks)
+        for batch in batches:
             for thread in batch:
                 for w in thread.warnings:
                     warn(w)
