@@ -3,7 +3,9 @@
     python benchmarks/targets.py [--model DIR] [--apc-python PYTHON] [--data ../shared/data]
 
 Prints, as measured:
-- incivility ROC-AUC on fox_news_comments: our model (as trained, not on fox) vs
+- incivility ROC-AUC on fox_news_comments: our model vs alt-profanity-check; when the model's
+  card lists fox_news_comments among its sources, ours is measured by 5-fold cross-validation
+  over Fox's threads (each fold scored by a model that never saw it), as the issue asks;
   alt-profanity-check (run in the interpreter given by --apc-python, where it is installed;
   it is not a dependency of this project);
 - stance macro-F1 and accuracy on rumoureval2017 split=test, our pipeline trained on the
@@ -25,7 +27,7 @@ sys.path.insert(0, str(REPO))
 
 from moderation.baselines import apc_scores as _apc  # noqa: E402
 from moderation.features import CommentFeaturizer  # noqa: E402
-from moderation.frames import table_frame  # noqa: E402
+from moderation.frames import sources_frame, table_frame  # noqa: E402
 from moderation.model import load_model  # noqa: E402
 from moderation.training import _head  # noqa: E402
 
@@ -58,9 +60,21 @@ def main() -> None:
 
     fox = table_frame(args.data / "fox_news_comments" / "fox_news_comments.csv")
     model = load_model(args.model)
-    ours = roc_auc_score(fox["incivility"], model.predict(fox)["incivility"])
+    sources = model.card.get("sources", [])
+    if any(Path(s["name"]).name == "fox_news_comments.csv" for s in sources):
+        # The model learned from Fox News: score each fold of its threads with a model trained,
+        # with the card's hyperparameters, on the card's other sources plus the other folds.
+        from public_data import cv_auc
+
+        others = [REPO / s["name"] for s in sources if Path(s["name"]).name != "fox_news_comments.csv"]
+        rest = sources_frame(others, "train")[0]
+        ours = cv_auc(rest, fox, "incivility", model.card["hyperparameters"])
+        label = "fox_news_comments 5-fold"
+    else:
+        ours = roc_auc_score(fox["incivility"], model.predict(fox)["incivility"])
+        label = "fox_news_comments"
     apc = apc_scores(args.apc_python, fox["text"].tolist())
-    rows.append(("fox_news_comments", "incivility ROC-AUC", ours,
+    rows.append((label, "incivility ROC-AUC", ours,
                  None if apc is None else roc_auc_score(fox["incivility"], apc), "> alt-profanity-check"))
 
     t = time.time()
