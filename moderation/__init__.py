@@ -24,6 +24,9 @@ _LAZY = {
     "ModerationModel": "model",
     "train": "training",
     "score_threads": "scoring",
+    "summarise": "summary",
+    "ThreadSummary": "summary",
+    "explanations": "explain",
 }
 
 __all__ = [
@@ -38,6 +41,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .render import render_thread
     from .model import ModerationModel, load_model
     from .scoring import score_threads
+    from .summary import ThreadSummary, summarise
+    from .explain import explanations
     from .tables import read_table
     from .training import train
 
