@@ -26,6 +26,8 @@ def labels_check(
 
     result = check_labels(directory)
     print("\n".join(summary_lines(result)))
+    for w in result.warnings:
+        print(f"warning: {w}", file=sys.stderr)
     if result.errors:
         for e in result.errors:
             print(f"error: {e}", file=sys.stderr)
