@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import TableError
-from .labels import (ALL_LABELS, ARTICLES_DIR, BINARY_LABELS, REVIEWED_COLUMNS, REVIEWED_NAME, STANCES, split_of)
+from .labels import ALL_LABELS, ARTICLES_DIR, REVIEWED_COLUMNS, REVIEWED_NAME, STANCES, split_of
 
 TRUE_WORDS = ("1", "yes", "y", "true", "x")
 FALSE_WORDS = ("0", "no", "n", "false")
