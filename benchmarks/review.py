@@ -132,6 +132,8 @@ def main() -> None:
         seconds, peak, result = timed(["review", str(dumps), "--output", str(sheet), "--uncertain", "1000"])
         print(f"moderate review over {args.comments:,} comments: {seconds:.1f}s, peak {peak:.0f} MB "
               f"({next(l for l in result.stderr.decode().splitlines() if 'to review' in l)})")
+        seconds, peak, result = timed(["score", str(dumps), "-f", "csv"])
+        print(f"for reference, moderate score -f csv over the same comments: {seconds:.1f}s, peak {peak:.0f} MB")
         big = work / "review-big.csv"
         big.unlink(missing_ok=True)
         seconds, peak, result = timed(["review", str(dumps), "--output", str(big), "--min-score", "0",
