@@ -115,11 +115,12 @@ def select_rows(scores, thresholds: dict[str, float], labels: Sequence[str] = AL
         top = np.maximum(top, np.where(over[name], np.nan_to_num(scores[name].to_numpy(dtype=float)), 0))
     flagged_pos = np.flatnonzero(flagged)
     flagged_pos = flagged_pos[np.argsort(-top[flagged_pos], kind="stable")]
+    prob = {name: scores[name].to_numpy(dtype=float) for name in BINARY_LABELS if name in scores}
     order, reasons, explain_labels = [], [], []
     for i in flagged_pos:
         names = [name for name in binary if over[name][i]]
         order.append(int(i))
-        reasons.append("flagged: " + ", ".join(f"{name} {scores[name].iat[i]:.2f}" for name in names))
+        reasons.append("flagged: " + ", ".join(f"{name} {prob[name][i]:.2f}" for name in names))
         explain_labels.append(names)
     if uncertain > 0:
         u, which = _uncertainty(scores, thresholds, labels)
@@ -136,7 +137,7 @@ def select_rows(scores, thresholds: dict[str, float], labels: Sequence[str] = AL
                 explain_labels.append([])
             elif name:
                 t = float(thresholds.get(name, 0.5)) if min_score is None else min_score
-                reasons.append(f"uncertain: {name} {scores[name].iat[i]:.2f} (threshold {t:.2f})")
+                reasons.append(f"uncertain: {name} {prob[name][i]:.2f} (threshold {t:.2f})")
                 explain_labels.append([name])
             else:
                 reasons.append("uncertain")
@@ -181,13 +182,17 @@ def build_review(threads: Sequence[Thread], scores, model, *, sources: Sequence[
     stance_cols = [f"stance_{s}" for s in STANCES]
     has_stance = "stance" in scores and all(c in scores for c in stance_cols)
     rows = []
+    records = scores.iloc[order].to_dict("records") if order else []
+    key_of: dict[int, str] = {}
     for k, pos in enumerate(order):
         ti, ci = where[pos]
         thread, comment = threads[ti], threads[ti].comments[ci]
         parent = thread.parent(comment)
         parent_text = comment.extra.get("parent_text", "") if parent is None else "\n\n".join([*parent.quotes, parent.text])
-        key = thread_key(sources[ti], thread.thread_id)
-        s = scores.iloc[pos]
+        if ti not in key_of:
+            key_of[ti] = thread_key(sources[ti], thread.thread_id)
+        key = key_of[ti]
+        s = records[k]
         row: dict[str, object] = {
             "review_id": review_id(key, comment.id, comment.text),
             "source": sources[ti], "thread_id": thread.thread_id, "id": comment.id,
@@ -199,7 +204,7 @@ def build_review(threads: Sequence[Thread], scores, model, *, sources: Sequence[
         for name in BINARY_LABELS:
             value = s.get(name)
             row[f"p_{name}"] = "" if value is None or pd.isna(value) else f"{float(value):.3f}"
-        if has_stance:
+        if has_stance and isinstance(s["stance"], str):
             row["model_stance"] = s["stance"]
             guess = s["stance"]
             row["p_stance"] = f"{float(s['stance_' + guess]):.3f}"
