@@ -123,7 +123,8 @@ def select_rows(scores, thresholds: dict[str, float], labels: Sequence[str] = AL
         reasons.append("flagged: " + ", ".join(f"{name} {prob[name][i]:.2f}" for name in names))
         explain_labels.append(names)
     if uncertain > 0:
-        u, which = _uncertainty(scores, thresholds, labels)
+        cuts = {name: min_score for name in BINARY_LABELS} if min_score is not None else thresholds
+        u, which = _uncertainty(scores, cuts, labels)
         u[flagged] = -1
         candidates = np.flatnonzero(u >= 0)
         candidates = candidates[np.argsort(-u[candidates], kind="stable")][:uncertain]
