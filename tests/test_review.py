@@ -377,3 +377,16 @@ def test_review_refuses_to_overwrite_and_unknown_labels(tmp_path):
     assert result.returncode == 2 and b"not overwriting" in result.stderr and existing.read_text() == "mine\n"
     result = run_cli("review", thread, "--output", tmp_path / "new.csv", "--labels", "incivility,rudeness")
     assert result.returncode == 2 and b"rudeness" in result.stderr and not (tmp_path / "new.csv").exists()
+
+
+def test_reusing_features_gives_the_same_sheet(tmp_path):
+    from moderation import load_model, score_threads
+    from moderation.review import reusing_features
+
+    found = read_sources([str(write_thread(tmp_path, "ferry")), str(REPO / "examples" / "harbour-ferry-fares.txt")])
+    model = load_model()
+    plain = review_csv(build_review(found.threads, score_threads(model, found.threads), model, sources=found.sources, uncertain=3))
+    reused = reusing_features(model)
+    again = review_csv(build_review(found.threads, score_threads(reused, found.threads), reused, sources=found.sources, uncertain=3))
+    assert again == plain and "incivility: " in plain
+    assert reused.featurizer.X is not None  # the scoring matrix was kept and reused
