@@ -305,15 +305,26 @@ def scores_of(path: Path, model: Path) -> dict[str, dict]:
     return {r["id"]: r for r in frame.to_dict("records")}
 
 
-def test_review_loop_end_to_end(tmp_path):
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    """(labels dir, trained model, its directory): a few shipped threads and a model fitted on
+    them in-process with fixed hyperparameters (word n-grams), so tests stay fast."""
     from moderation.training import Hyper, train
 
-    labels = tiny_labels(tmp_path / "labels", count=4)
-    model = tmp_path / "model"
-    # The current model (set-up, in-process for speed): word n-grams, fixed C; `--no-search`
-    # below reuses these hyperparameters from its card.
-    train(labels, seed=0, hyper=Hyper("word", {n: 4.0 for n in ("incivility", "conspiracy", "off_topic", "stance")}),
-          progress=lambda m: None).save(model)
+    root = tmp_path_factory.mktemp("tiny")
+    labels = tiny_labels(root / "labels", count=4)
+    model = train(labels, seed=0, hyper=Hyper("word", {n: 4.0 for n in ("incivility", "conspiracy", "off_topic", "stance")}),
+                  progress=lambda m: None)
+    model.save(root / "model")
+    return labels, model, root / "model"
+
+
+def test_review_loop_end_to_end(tmp_path, tiny):
+    labels, model = tmp_path / "labels", tmp_path / "model"
+    shutil.copytree(tiny[0], labels)
+    # The current model (set-up, in-process for speed); `--no-search` below reuses its
+    # hyperparameters from its card.
+    shutil.copytree(tiny[2], model)
     thread = write_thread(tmp_path, train_split_name())
     before = scores_of(thread, model)
 
@@ -379,12 +390,12 @@ def test_review_refuses_to_overwrite_and_unknown_labels(tmp_path):
     assert result.returncode == 2 and b"rudeness" in result.stderr and not (tmp_path / "new.csv").exists()
 
 
-def test_reusing_features_gives_the_same_sheet(tmp_path):
-    from moderation import load_model, score_threads
+def test_reusing_features_gives_the_same_sheet(tmp_path, tiny):
+    from moderation import score_threads
     from moderation.review import reusing_features
 
     found = read_sources([str(write_thread(tmp_path, "ferry")), str(REPO / "examples" / "harbour-ferry-fares.txt")])
-    model = load_model()
+    model = tiny[1]
     plain = review_csv(build_review(found.threads, score_threads(model, found.threads), model, sources=found.sources, uncertain=3))
     reused = reusing_features(model)
     again = review_csv(build_review(found.threads, score_threads(reused, found.threads), reused, sources=found.sources, uncertain=3))
