@@ -401,3 +401,16 @@ def test_reusing_features_gives_the_same_sheet(tmp_path, tiny):
     again = review_csv(build_review(found.threads, score_threads(reused, found.threads), reused, sources=found.sources, uncertain=3))
     assert again == plain and "incivility: " in plain
     assert reused.featurizer.X is not None  # the scoring matrix was kept and reused
+
+
+def test_missing_source_takes_context_from_the_sheet(tmp_path):
+    sheet = filled_sheet(tmp_path, decisions=DECISIONS)
+    (tmp_path / "ferry.txt").unlink()  # the dump is gone: only the sheet is left
+    warnings: list[str] = []
+    report = merge_review(sheet, tmp_path / "labels", warn=warnings.append)
+    assert report.added == 4 and report.context_from_sheet == 4
+    assert any("not found" in w for w in warnings) and any("take their context from the sheet" in w for w in warnings)
+    reply = {e.comment_id: e for e in load_labels(tmp_path / "labels").examples}["1.1.1"]
+    assert reply.text == ferry_thread().comments[2].text and reply.depth == 3
+    assert reply.article_text == "Night ferry to stop at Gullpoint from May"  # the title only
+    assert check_labels(tmp_path / "labels").errors == []
