@@ -25,6 +25,8 @@ _LAZY = {
     "ModerationModel": "model",
     "train": "training",
     "score_threads": "scoring",
+    "build_review": "review",
+    "merge_review": "label_merge",
     "summarise": "summary",
     "ThreadSummary": "summary",
     "explanations": "explain",
@@ -43,6 +45,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .render import render_thread
     from .model import ModerationModel, load_model
     from .scoring import score_threads
+    from .review import build_review
+    from .label_merge import merge_review
     from .summary import ThreadSummary, summarise
     from .explain import explanations
     from .report import render_report

@@ -116,7 +116,11 @@ def explanations(model, frame, labels_per_row: list[list[str]], top: int = 5) ->
             if head is None or label == "stance":
                 continue
             coef = head.coef_[0]
-            pairs = [(readable(names[j]), float(coef[j] * v)) for j, v in zip(t_idx, t_val) if coef[j] * v > 0]
+            contrib = coef[t_idx] * t_val
+            keep = np.flatnonzero(contrib > 0)
+            if len(keep) > top:  # only the `top` largest can be shown: name just those (and ties)
+                keep = keep[contrib[keep] >= np.partition(contrib[keep], -top)[-top]]
+            pairs = [(readable(names[t_idx[j]]), float(contrib[j])) for j in keep]
             delta = _fold(coef[n_text:] * (context - base), context)
             pairs += [(readable(f"context:{CONTEXT_NAMES[j]}", context[j] >= base[j]), float(delta[j]))
                       for j in np.flatnonzero(delta > 0)]

@@ -12,7 +12,7 @@ import os
 import sys
 
 from ..errors import ModerationError
-from . import evaluate_cmd, labels_cmd, parse_cmd, report_cmd, score_cmd, summary_cmd, train_cmd  # noqa: F401  (registers the commands)
+from . import parse_cmd, score_cmd, summary_cmd, report_cmd, review_cmd, train_cmd, evaluate_cmd, labels_cmd  # noqa: F401, I001  (registers the commands, in --help order)
 from .app import EXIT_BAD_INPUT, EXIT_OK, app
 
 __all__ = ["app", "main"]

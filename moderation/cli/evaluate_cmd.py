@@ -29,8 +29,10 @@ def evaluate(
     format: EvaluateFormat = typer.Option(EvaluateFormat.table, "--format", "-f", help="table for people; json for machines."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of standard output."),
 ) -> None:
-    """Measure the model on labeled data: precision, recall, F1, ROC-AUC and PR-AUC per label,
-    stance accuracy, macro-F1 and confusion matrix; alt-profanity-check beside it on incivility."""
+    """Measure the model on labeled data (default: the held-out split of labels/).
+
+    Per label precision, recall, F1, ROC-AUC and PR-AUC; stance accuracy, macro-F1 and confusion
+    matrix; alt-profanity-check beside it on incivility."""
     from ..evaluation import evaluate as measure
     from ..evaluation import write_plots
     from ..frames import sources_frame

@@ -26,8 +26,10 @@ def summary(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of standard output."),
     max_size: float = typer.Option(50, "--max-size", help=MAX_SIZE_HELP, metavar="MB"),
 ) -> None:
-    """Score every thread and summarise each in one row: flags per label, stance, how
-    contested, the most heated subthread, where it derails, the most flagged authors."""
+    """Summarise each thread in one row: flags, stance, how contested, where it derails.
+
+    Per thread: flags per label, stance toward the article and in replies, how contested, the
+    most heated subthread, where it derails, the most flagged authors."""
     from ..model import load_model
     from ..scoring import score_threads
     from ..summary import summarise
