@@ -24,6 +24,8 @@ _LAZY = {
     "ModerationModel": "model",
     "train": "training",
     "score_threads": "scoring",
+    "read_decisions": "decision_log",
+    "html_to_text": "html_text",
 }
 
 __all__ = [
@@ -38,6 +40,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .render import render_thread
     from .model import ModerationModel, load_model
     from .scoring import score_threads
+    from .decision_log import read_decisions
+    from .html_text import html_to_text
     from .tables import read_table
     from .training import train
 
