@@ -36,8 +36,7 @@ def test_fast_scorer_matches_score_threads_on_whole_threads(model):
 
 def test_verify_catches_a_scorer_that_drifted(model):
     scorer = FastScorer(model)
-    coef_t, intercept, classes = scorer.heads["incivility"]
-    scorer.heads["incivility"] = (coef_t, intercept + 0.5, classes)
+    scorer.intercepts = scorer.intercepts + 0.5
     with pytest.raises(ValueError, match="differs from model.predict"):
         scorer.verify()
 

@@ -17,7 +17,7 @@ to the batch path (slower, never wrong) if the two disagree, e.g. after a change
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,28 +57,36 @@ class _Tfidf:
             raise ValueError("the fast scorer handles L2-normalised TF-IDF only")
 
     def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(sorted column indices, values) of the document's TF-IDF row."""
-        counts: dict[int, int] = {}
-        vocabulary = self.vocabulary
-        for token in self.analyze(text):
-            j = vocabulary.get(token)
+        """(column indices, values) of the document's TF-IDF row (indices in no set order)."""
+        get = self.vocabulary.get
+        idx, tf = [], []
+        for token, n in Counter(self.analyze(text)).items():  # counting in C, lookups per distinct n-gram
+            j = get(token)
             if j is not None:
-                counts[j] = counts.get(j, 0) + 1
-        if not counts:
+                idx.append(j)
+                tf.append(n)
+        if not idx:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
-        idx = np.fromiter(sorted(counts), dtype=np.int64, count=len(counts))
-        tf = np.fromiter((counts[j] for j in idx), dtype=np.float64, count=len(idx))
+        columns = np.array(idx, dtype=np.int64)
+        counts = np.array(tf, dtype=np.float64)
         if self.sublinear:
-            tf = np.log(tf) + 1.0
-        values = tf * self.idf[idx]
+            counts = np.log(counts) + 1.0
+        values = counts * self.idf[columns]
         norm = math.sqrt(float(values @ values))
-        return idx, (values / norm if norm > 0 else values)
+        return columns, (values / norm if norm > 0 else values)
+
+    def row_map(self, text: str) -> dict[int, float]:
+        """The row as {column: value}, for dot products between short rows."""
+        columns, values = self.row(text)
+        return dict(zip(columns.tolist(), values.tolist()))
 
 
-def _dot(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> float:
-    """Dot product of two sparse rows given as (sorted indices, values)."""
-    common, ia, ib = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
-    return float(a[1][ia] @ b[1][ib]) if len(common) else 0.0
+def _dot(a: dict[int, float], b: dict[int, float]) -> float:
+    """Dot product of two sparse rows given as {column: value}."""
+    if len(a) > len(b):
+        a, b = b, a
+    get = b.get
+    return sum(v * get(j, 0.0) for j, v in a.items())
 
 
 class FastScorer:
@@ -96,22 +104,36 @@ class FastScorer:
             offset += block.size
         self.context_offset = offset
         self.width = offset + len(CONTEXT_NAMES)
-        self.heads: dict[str, tuple[np.ndarray, np.ndarray, list[str]]] = {}
-        for name, head in model.heads.items():
+        # All heads' coefficients side by side, features as rows: one gather of a comment's
+        # few non-zero rows and one product give every head's decision value.
+        self.columns: list[tuple[str, str]] = []  # (head, class) per column of `weights`
+        weights, intercepts = [], []
+        for name in (*BINARY_LABELS, "stance"):
+            head = model.heads.get(name)
+            if head is None:
+                continue
             coef = np.asarray(head.coef_, dtype=np.float64)
             if coef.shape[1] != self.width:
                 raise ValueError(f"head {name} has {coef.shape[1]} coefficients, features are {self.width}")
-            # Stored transposed so a row's few non-zero columns are contiguous slices.
-            self.heads[name] = (np.ascontiguousarray(coef.T), np.asarray(head.intercept_, dtype=np.float64),
-                                [str(c) for c in head.classes_])
+            if name == "stance":
+                if coef.shape[0] != len(head.classes_):
+                    raise ValueError("the stance head is not multinomial")
+                self.columns += [("stance", str(c)) for c in head.classes_]
+            else:
+                self.columns.append((name, ""))
+            weights.append(coef.T)
+            intercepts.append(np.asarray(head.intercept_, dtype=np.float64))
+        self.weights = np.ascontiguousarray(np.hstack(weights))
+        self.intercepts = np.concatenate(intercepts)
+        self.stance_columns = [i for i, (h, _) in enumerate(self.columns) if h == "stance"]
         self.thresholds = dict(model.thresholds)
-        self._articles: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._articles: OrderedDict[str, dict[int, float]] = OrderedDict()
 
     # --- features --------------------------------------------------------------------
-    def _article_vector(self, article: str) -> tuple[np.ndarray, np.ndarray]:
+    def _article_vector(self, article: str) -> dict[int, float]:
         cached = self._articles.get(article)
         if cached is None:
-            cached = self.similarity.row(article)
+            cached = self.similarity.row_map(article)
             self._articles[article] = cached
             if len(self._articles) > ARTICLE_CACHE:
                 self._articles.popitem(last=False)
@@ -122,9 +144,9 @@ class FastScorer:
     def _context(self, text: str, parent: str, article: str, quotes: str, depth: int) -> np.ndarray:
         """The same 16 numbers as `CommentFeaturizer._context` for one row."""
         f = np.zeros(len(CONTEXT_NAMES), dtype=np.float32)
-        c = self.similarity.row(text)
-        p = self.similarity.row(parent) if parent else (np.empty(0, np.int64), np.empty(0))
-        a = self._article_vector(article) if article else (np.empty(0, np.int64), np.empty(0))
+        c = self.similarity.row_map(text)
+        p = self.similarity.row_map(parent) if parent else {}
+        a = self._article_vector(article) if article else {}
         has_article = float(bool(article.strip()))
         has_parent = float(bool(parent.strip()))
         f[0] = has_article
@@ -135,7 +157,7 @@ class FastScorer:
         f[5] = min(np.log1p(np.float32(depth)) / 3, 1)
         words = _WORDS.findall(text.lower())
         n = max(len(words), 1)
-        letters = sum(ch.isalpha() for ch in text) or 1
+        letters = sum(map(str.isalpha, text)) or 1
         f[6] = min(text.count("?"), 3) / 3
         f[7] = text.rstrip().endswith("?")
         f[8] = parent.rstrip().endswith("?")
@@ -145,7 +167,7 @@ class FastScorer:
             f[10] = sum(w in parent_words for w in words) / n
         f[11] = bool(quotes)
         f[12] = min(np.log1p(len(text)) / 8, 1)
-        f[13] = sum(ch.isupper() for ch in text) / letters
+        f[13] = sum(map(str.isupper, text)) / letters
         f[14] = min(text.count("!"), 3) / 3
         f[15] = bool(_URL.search(text))
         return f
@@ -166,26 +188,19 @@ class FastScorer:
     def score(self, text: str, *, parent: str = "", article: str = "", quotes: str = "", depth: int = 1) -> Scores:
         """Probabilities for one comment (`quotes`: the quoted passages joined by blank lines)."""
         idx, val = self._features(text, parent, article, quotes, depth)
-        labels: dict[str, float] = {}
-        for name in BINARY_LABELS:
-            head = self.heads.get(name)
-            if head is None:
-                labels[name] = float("nan")
-                continue
-            coef_t, intercept, _ = head
-            z = float(val @ coef_t[idx, 0]) + float(intercept[0])
-            labels[name] = 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+        z = val @ self.weights[idx] + self.intercepts
+        labels = {name: float("nan") for name in BINARY_LABELS}
         stance_probs = {s: 0.0 for s in STANCES}
+        for i, (head, _) in enumerate(self.columns):
+            if head != "stance":
+                labels[head] = float(1.0 / (1.0 + math.exp(-z[i]))) if z[i] >= 0 else float(math.exp(z[i]) / (1.0 + math.exp(z[i])))
         stance = STANCES[0]
-        head = self.heads.get("stance")
-        if head is not None:
-            coef_t, intercept, classes = head
-            z = val @ coef_t[idx, :] + intercept
-            z = np.exp(z - z.max())
-            proba = z / z.sum()
-            for cls, p in zip(classes, proba):
-                if cls in stance_probs:
-                    stance_probs[cls] = float(p)
+        if self.stance_columns:
+            zs = z[self.stance_columns]
+            e = np.exp(zs - zs.max())
+            for i, p in zip(self.stance_columns, e / e.sum()):
+                if self.columns[i][1] in stance_probs:
+                    stance_probs[self.columns[i][1]] = float(p)
             stance = STANCES[int(np.argmax([stance_probs[s] for s in STANCES]))]
         flags = tuple(n for n in BINARY_LABELS if labels[n] >= self.thresholds.get(n, 0.5))
         return Scores(labels, stance, stance_probs, flags)

@@ -139,6 +139,10 @@ class Service:
                       file=sys.stderr)
                 self.scorer, self.fast = _BatchScorer(self.model), False
             self.scorer.score("warm-up comment", article="warm-up article")
+            import gc
+
+            gc.collect()
+            gc.freeze()  # the model's millions of objects leave the collector's view: no long pauses
         except BaseException as exc:  # noqa: BLE001 - reported by the CLI, which exits 2
             self.load_error = exc
             raise
