@@ -268,3 +268,20 @@ def test_serve_without_the_extra_says_how_to_install(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert result.returncode == 2
     assert "pip install 'moderation[serve]'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_bad_policy_stops_the_start_with_one_line(tmp_path):
+    (tmp_path / "p.toml").write_text('[[rule]]\nlabel = "incivility"\nstatus = "NONE"\n', encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "moderation", "serve", "--policy", str(tmp_path / "p.toml"),
+                             "--log", str(tmp_path / "d.db")], capture_output=True, text=True, cwd=REPO, timeout=60,
+                            env={**os.environ, "MODERATE_SIGNING_SECRETS": "x"})
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "p.toml: rule 1: status must be one of" in result.stderr and "NONE would publish" in result.stderr
+
+
+def test_print_policy_is_the_default_policy():
+    from moderation.serve.policy import DEFAULT_POLICY
+
+    result = subprocess.run([sys.executable, "-m", "moderation", "serve", "--print-policy"], capture_output=True,
+                            text=True, cwd=REPO, timeout=60)
+    assert result.returncode == 0 and result.stdout == DEFAULT_POLICY

@@ -23,8 +23,14 @@ def serve(
     log: Path = typer.Option(Path("decisions.db"), "--log", help="SQLite file every decision is appended to."),
     secrets_file: Optional[Path] = typer.Option(None, "--secrets-file", help="File of signing secrets (else $MODERATE_SIGNING_SECRETS)."),
     max_body_kb: int = typer.Option(64, "--max-body-kb", help="Answer 413 to request bodies larger than this.", min=1),
+    print_policy: bool = typer.Option(False, "--print-policy", help="Print the default policy (a start for --policy) and exit."),
 ) -> None:
     """Answer Coral Talk's external moderation phase: score each comment, apply the policy, log it."""
+    if print_policy:
+        from ..serve.policy import DEFAULT_POLICY
+
+        sys.stdout.write(DEFAULT_POLICY)
+        return
     try:
         import starlette  # noqa: F401
         import uvicorn  # noqa: F401
@@ -38,7 +44,7 @@ def serve(
 
     secrets = load_secrets(secrets_file)
     if not secrets:
-        warn(f"NO SIGNING SECRET: anyone who can reach {host}:{port} can submit comments and read decisions. "
+        warn(f"NO SIGNING SECRET: anyone who can reach {host}:{port} can post comments to it and read its answers. "
              f"Set {ENV_VAR} (comma-separated) or pass --secrets-file.")
     service = Service(ServeConfig(model_dir=model_dir, policy_path=policy, articles_dir=articles, log_path=log,
                                   secrets=secrets, max_body=max_body_kb * 1024))

@@ -34,9 +34,10 @@ def create_app(service: Service, on_load_failure=None):
         try:
             service.load()
         except BaseException as exc:  # noqa: BLE001
-            print(f"error: cannot load the model: {exc}", file=sys.stderr)
             if on_load_failure is not None:
-                on_load_failure()
+                on_load_failure()  # `run` stops the server and re-raises the error for the CLI
+            else:
+                print(f"error: cannot load the model: {exc}", file=sys.stderr)
             return
         how = "fast scorer" if service.fast else "batch scorer"
         print(f"ready: model loaded in {service.load_seconds:.1f} s ({how})", file=sys.stderr, flush=True)
