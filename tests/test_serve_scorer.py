@@ -41,6 +41,18 @@ def test_verify_catches_a_scorer_that_drifted(model):
         scorer.verify()
 
 
+def test_batch_fallback_gives_the_same_scores(model):
+    from moderation.serve.service import _BatchScorer
+
+    fast, slow = FastScorer(model), _BatchScorer(model)
+    for text, parent, depth in [("You absolute clown, nobody asked you.", "", 1),
+                                ("Source? The board papers said 60%.", "Diesel has doubled.", 2)]:
+        a = fast.score(text, parent=parent, article="Ferry fares rise 40%", depth=depth)
+        b = slow.score(text, parent=parent, article="Ferry fares rise 40%", depth=depth)
+        assert a.labels == pytest.approx(b.labels, abs=1e-5) and (a.flags, a.stance) == (b.flags, b.stance)
+        assert a.stance_probs == pytest.approx(b.stance_probs, abs=1e-5)
+
+
 def test_article_registry_matches_urls_ids_and_dump_names(tmp_path):
     (tmp_path / "harbour-ferry-fares.txt").write_text((EXAMPLES / "harbour-ferry-fares.txt").read_text(encoding="utf-8"),
                                                       encoding="utf-8")

@@ -51,10 +51,10 @@ def _text_field(obj: dict, key: str, where: str, required: bool = False) -> str:
     value = obj.get(key)
     if value is None:
         if required:
-            raise BadRequest(f"{where}.{key} is missing")
+            raise BadRequest(f"{where + '.' if where else ''}{key} is missing")
         return ""
     if not isinstance(value, (str, int)) or isinstance(value, bool):
-        raise BadRequest(f"{where}.{key} must be a string")
+        raise BadRequest(f"{where + '.' if where else ''}{key} must be a string")
     return str(value)
 
 
