@@ -151,6 +151,7 @@ def test_signed_uncivil_html_comment_is_withheld_and_flagged(signed):
     row = signed.rows()[-1]
     assert row["text"] == "You are a pathetic idiot and a moron, shut up and go away you clown."
     assert row["incivility"] > 0.5 and row["context"] == "article" and row["article_title"].startswith("Council")
+    assert row["article_body"].startswith("The council voted 7-2")
     assert row["response"] == answer.decode() and row["policy_version"].startswith("default-1+")
 
 
@@ -192,7 +193,7 @@ def test_unknown_story_is_scored_without_context(signed):
     body = payload(BENIGN, url="https://courier.example/2024/06/other-story", story="story-other")
     assert signed.post(body, sign(body, NEW))[0] == 204
     row = signed.rows()[-1]
-    assert row["context"] == "none" and row["article_title"] == ""
+    assert row["context"] == "none" and row["article_key"] == "" and row["article_title"] is None
 
 
 def test_malformed_and_incomplete_bodies_get_400_and_the_service_stays_up(signed):

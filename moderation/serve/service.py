@@ -185,11 +185,13 @@ class Service:
             time=utc_now(), action=request.action, context="article" if article_text else "none", text=text,
             http_status=decision.http_status, answer=decision.answer, policy_version=self.policy.version,
             tenant_id=request.tenant_id, site_id=request.site_id, story_id=request.story_id,
-            story_url=request.story_url, article_title=article.title if article is not None else "",
+            story_url=request.story_url,
             author_id=request.author_id, author_role=request.author_role, parent_id=request.parent_id,
             quotes=quoted, incivility=scores.labels.get("incivility"), conspiracy=scores.labels.get("conspiracy"),
-            off_topic=scores.labels.get("off_topic"), stance=scores.stance, flags=";".join(scores.flags),
-            response=body.decode("utf-8"), model_sha256=self.model_sha, latency_ms=round(latency, 3)))
+            off_topic=scores.labels.get("off_topic"), stance=scores.stance,
+            **{f"stance_{s}": p for s, p in scores.stance_probs.items()}, flags=";".join(scores.flags),
+            response=body.decode("utf-8"), model_sha256=self.model_sha, latency_ms=round(latency, 3)),
+            article if article_text else None)
         return decision.http_status, body
 
 
