@@ -26,6 +26,11 @@ _LAZY = {
     "score_threads": "scoring",
     "read_decisions": "decision_log",
     "html_to_text": "html_text",
+    "build_review": "review",
+    "merge_review": "label_merge",
+    "summarise": "summary",
+    "ThreadSummary": "summary",
+    "explanations": "explain",
 }
 
 __all__ = [
@@ -42,6 +47,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from .scoring import score_threads
     from .decision_log import read_decisions
     from .html_text import html_to_text
+    from .review import build_review
+    from .label_merge import merge_review
+    from .summary import ThreadSummary, summarise
+    from .explain import explanations
     from .tables import read_table
     from .training import train
 

@@ -20,7 +20,8 @@ SAMPLE_COLUMNS = ("thread", "comment_id", "article_title", "article_opening", "t
 def blind_sample(label_set: LabelSet, share: float = 0.10, seed: int = 0) -> list[dict[str, str]]:
     """A random `share` of the labeled comments, in random order, without their labels."""
     rng = random.Random(seed)
-    examples = sorted(label_set.examples, key=lambda e: (e.thread, e.comment_id))
+    # Reviewed rows (reviewed.csv) have no thread file to show the article from; the study is of labels.csv.
+    examples = sorted((e for e in label_set.examples if e.thread in label_set.threads), key=lambda e: (e.thread, e.comment_id))
     chosen = rng.sample(examples, max(1, round(len(examples) * share)))
     rows = []
     for e in chosen:

@@ -50,9 +50,8 @@ def label_set_frame(directory: str | Path = "labels", split: str | None = None):
     for e in label_set.examples:
         if split is not None and e.split != split:
             continue
-        comment = label_set.threads[e.thread].get(e.comment_id)
         rows.append({"text": e.text, "parent_text": e.parent_text, "article_text": e.article_text,
-                     "quotes": "\n\n".join(comment.quotes), "depth": e.depth, "group": e.thread,
+                     "quotes": e.quotes, "depth": e.depth, "group": e.thread,
                      **{name: e.labels[name] for name in ALL_LABELS}})
     return _typed(pd.DataFrame(rows, columns=[*CONTEXT_COLUMNS, *ALL_LABELS]))
 

@@ -5,6 +5,12 @@ the labels directory) and the comment's id in that thread. A blank cell means "u
 "no", so partly labeled rows and rows imported later fit the same table. Whole threads go to
 the held-out `test` split by a hash of the thread's key, so adding threads never moves an
 existing one between splits.
+
+`labels/reviewed.csv` holds the decisions moderators made on review sheets (`moderate labels
+add`). Those comments come from dumps and tables that are not in `threads/`, so each row
+carries its own context (text, quotes, parent text, article title, and the article's text in a
+deduplicated file under `articles/`); its thread key is `<source file>#<thread id>` and it is
+split by the same hash.
 """
 
 from __future__ import annotations
@@ -26,6 +32,10 @@ TABLE_NAME = "labels.csv"
 KEY_COLUMNS = ("thread", "comment_id")
 COLUMNS = (*KEY_COLUMNS, *ALL_LABELS, "hard_negative")
 TEST_SHARE_PERCENT = 25
+REVIEWED_NAME = "reviewed.csv"
+ARTICLES_DIR = "articles"
+REVIEWED_COLUMNS = ("review_id", "source", "thread", "comment_id", "parent_id", "depth", "article_title", "article",
+                    "parent_text", "text", "quotes", *ALL_LABELS, "reviewer", "date", "note")
 
 
 def split_of(thread_key: str) -> str:
@@ -48,6 +58,8 @@ class LabeledComment:
     labels: dict[str, object]  # 0/1 for binary labels, a stance name, or None when unknown
     hard_negative: tuple[str, ...] = ()
     row: int = 0
+    quotes: str = ""
+    table: str = TABLE_NAME  # the file the row is in (labels.csv or reviewed.csv)
 
     @property
     def split(self) -> str:
@@ -80,6 +92,7 @@ class LabelSet:
     examples: list[LabeledComment] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     threads: dict[str, Thread] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     def split(self, name: str) -> list[LabeledComment]:
         return [e for e in self.examples if e.split == name]
@@ -107,6 +120,9 @@ def load_labels(directory: str | Path = "labels", *, collect_errors: bool = Fals
         result.errors.append(str(err))
 
     if not table.is_file():
+        if (root / REVIEWED_NAME).is_file():
+            _load_reviewed(root, result, collect_errors)
+            return result
         raise LabelError(f"no {TABLE_NAME} in {root}", path=root, hint="pass the labels directory")
     from .reading import read_text
 
@@ -161,8 +177,87 @@ def load_labels(directory: str | Path = "labels", *, collect_errors: bool = Fals
             continue
         parent_text, article_text = _context(thread, comment)
         result.examples.append(LabeledComment(thread_key, comment_id, comment.text, parent_text, article_text,
-                                              comment.depth, labels, hard, line))
+                                              comment.depth, labels, hard, line, "\n\n".join(comment.quotes)))
+    if (root / REVIEWED_NAME).is_file():
+        _load_reviewed(root, result, collect_errors)
     return result
+
+
+def _load_reviewed(root: Path, result: LabelSet, collect_errors: bool) -> None:
+    """Add the rows of reviewed.csv (self-contained: context in the row and in articles/)."""
+    from .reading import read_text
+
+    table = root / REVIEWED_NAME
+
+    def fail(message: str, line: int | None = None) -> None:
+        err = LabelError(message, path=table, line=line)
+        if not collect_errors:
+            raise err
+        result.errors.append(str(err))
+
+    reader = csv.DictReader(io.StringIO(read_text(table, max_bytes=None), newline=""))
+    missing = [c for c in REVIEWED_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise LabelError(f"missing column(s): {', '.join(missing)}", path=table, line=1,
+                         hint=f"the header must have {', '.join(REVIEWED_COLUMNS)}")
+    seen: dict[str, int] = {}
+    articles: dict[str, str] = {}
+    for row in reader:
+        line = reader.line_num
+        rid = (row["review_id"] or "").strip()
+        if not rid:
+            fail("empty review_id", line)
+            continue
+        if rid in seen:
+            fail(f"duplicate review_id {rid} (first on line {seen[rid]})", line)
+            continue
+        seen[rid] = line
+        labels: dict[str, object] = {}
+        bad = False
+        for name in ALL_LABELS:
+            try:
+                labels[name] = (parse_stance if name == "stance" else parse_binary)(row[name] or "")
+            except ValueError as exc:
+                fail(f"{name} = {row[name]!r}: {exc}", line)
+                bad = True
+        if not bad and all(v is None for v in labels.values()):
+            fail("row has no label (a reviewed row needs at least one)", line)
+            bad = True
+        if not (row["thread"] or "").strip() or not (row["comment_id"] or "").strip():
+            fail("thread and comment_id must not be empty", line)
+            bad = True
+        if not (row["text"] or "").strip():
+            fail("empty text", line)
+            bad = True
+        try:
+            depth = int(row["depth"] or "1")
+            if depth < 1:
+                raise ValueError
+        except ValueError:
+            fail(f"depth = {row['depth']!r}: use a whole number from 1", line)
+            bad = True
+        article_ref = (row["article"] or "").strip()
+        article_text = row["article_title"] or ""
+        if article_ref:
+            if article_ref not in articles:
+                path = root / article_ref
+                if not article_ref.startswith(ARTICLES_DIR + "/") or ".." in Path(article_ref).parts or not path.is_file():
+                    fail(f"article {article_ref!r} is not a file under {ARTICLES_DIR}/", line)
+                    bad = True
+                else:
+                    articles[article_ref] = read_text(path, max_bytes=None)
+            article_text = articles.get(article_ref, article_text)
+        if bad:
+            continue
+        result.examples.append(LabeledComment(row["thread"].strip(), row["comment_id"].strip(), row["text"],
+                                              row["parent_text"] or "", article_text, depth, labels, (), line,
+                                              row["quotes"] or "", REVIEWED_NAME))
+    directory = root / ARTICLES_DIR
+    if directory.is_dir():
+        for path in sorted(directory.glob("*.txt")):
+            if f"{ARTICLES_DIR}/{path.name}" not in articles:
+                result.warnings.append(f"{path}: no row of {REVIEWED_NAME} uses this article "
+                                       "(left by an interrupted `labels add`?); it can be deleted")
 
 
 def _normal(text: str) -> str:
@@ -187,7 +282,7 @@ def check_labels(directory: str | Path = "labels") -> LabelSet:
     for norm, splits in by_text.items():
         if len(splits) > 1:
             e = first_seen[norm]
-            result.errors.append(f"{root / TABLE_NAME}:{e.row}: comment text appears in both train and test "
+            result.errors.append(f"{root / e.table}:{e.row}: comment text appears in both train and test "
                                  f"({e.thread} {e.comment_id}): {norm[:60]}…")
     return result
 
@@ -220,6 +315,9 @@ def summary_lines(result: LabelSet) -> list[str]:
     for name, value, train, test, total in count_table(ex):
         known = sum(1 for e in ex if e.labels[name] is not None) or 1
         lines.append(f"{name:<11} {value:<8} {train:>6} {test:>6} {total:>6} {total / known:>6.1%}")
+    reviewed = sum(1 for e in ex if e.table == REVIEWED_NAME)
+    if reviewed:
+        lines.append(f"({reviewed} of the labeled comments come from review sheets, in {REVIEWED_NAME})")
     lines.append("")
     for name in BINARY_LABELS:
         negatives = [e for e in ex if e.labels[name] == 0]

@@ -131,6 +131,26 @@ def previous_dir(directory: str | Path) -> Path:
     return target.parent / f"{target.name}.previous"
 
 
+def restore_previous(directory: str | Path) -> Path:
+    """Put back the model `save` replaced: `<directory>.previous` becomes `<directory>` and
+    the model it displaces becomes `.previous` (so restoring twice undoes the restore)."""
+    import shutil
+
+    target = Path(directory)
+    previous = previous_dir(target)
+    if not (previous / MODEL_FILE).is_file():
+        raise ModelError("no previous model to restore", path=previous,
+                         hint="a previous model is kept only after `moderate train` replaced one")
+    swap = target.parent / f".{target.name}.swap"
+    shutil.rmtree(swap, ignore_errors=True)
+    if target.exists():
+        os.replace(target, swap)
+    os.replace(previous, target)
+    if swap.exists():
+        os.replace(swap, previous)
+    return target
+
+
 def canonical_skops(data: bytes) -> bytes:
     """skops names its array files and its object references after Python object ids, and
     stamps the zip with the time; renumber both in order of appearance and zero the times,

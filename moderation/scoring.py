@@ -16,8 +16,10 @@ IDENTITY_COLUMNS = ("thread_id", "id", "parent_id", "author", "text")
 SCORE_COLUMNS = (*IDENTITY_COLUMNS, *BINARY_LABELS, "flags", "stance", *(f"stance_{s}" for s in STANCES))
 
 
-def score_threads(model, threads: list[Thread]):
-    """A DataFrame of SCORE_COLUMNS (plus pass-through columns), one row per comment."""
+def score_threads(model, threads: list[Thread], explain: bool = False):
+    """A DataFrame of SCORE_COLUMNS (plus pass-through columns), one row per comment. With
+    `explain`, an `explanation` column after `flags`: for each flag, the features that pushed
+    it over the threshold (`explain.explanation_text`); empty for unflagged comments."""
     import pandas as pd
 
     from .frames import _typed
@@ -30,13 +32,21 @@ def score_threads(model, threads: list[Thread]):
                              "author": c.author, "text": c.text})
             extras.append({k: v for k, v in c.extra.items() if k not in ("parent_text",)})
     if not rows:
-        return pd.DataFrame(columns=list(SCORE_COLUMNS))
+        columns = list(SCORE_COLUMNS)
+        return pd.DataFrame(columns=columns[:columns.index("flags") + 1] + ["explanation"] + columns[columns.index("flags") + 1:]
+                            if explain else columns)
     frame = pd.DataFrame(rows)
     for name in (*BINARY_LABELS, "stance"):
         frame[name] = None
-    scores = model.predict(_typed(frame))
+    frame = _typed(frame)
+    scores = model.predict(frame)
     out = pd.concat([pd.DataFrame(identity), scores.reset_index(drop=True)], axis=1)
     out = out[[c for c in SCORE_COLUMNS if c in out.columns]]
+    if explain:
+        from .explain import explanation_text, explanations
+
+        per_row = explanations(model, frame, [str(f).split(";") for f in out["flags"]])
+        out.insert(out.columns.get_loc("flags") + 1, "explanation", [explanation_text(e) for e in per_row])
     passthrough = pd.DataFrame(extras)
     if not passthrough.empty:
         passthrough = passthrough[[c for c in passthrough.columns if c not in out.columns]]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .explain import baseline_record
 from .features import TEXT_CONFIGS, CommentFeaturizer
 from .labels import BINARY_LABELS, STANCES
 from .model import FORMAT_VERSION, ModerationModel
@@ -243,6 +244,8 @@ def train(frame, *, seed: int = 0, hyper: Hyper | None = None, heldout=None, sou
                             "threshold_rule": "best F1 on out-of-fold predictions (5-fold, grouped by thread)"},
         "thresholds": thresholds,
         "cross_validation": cv_table,
+        # What explanations measure contributions against (see explain.py).
+        "explain_baseline": baseline_record(featurizer, frame),
     }
     if heldout is not None and len(heldout):
         progress(f"measuring on {len(heldout)} held-out rows")

@@ -26,6 +26,8 @@ def labels_check(
 
     result = check_labels(directory)
     print("\n".join(summary_lines(result)))
+    for w in result.warnings:
+        print(f"warning: {w}", file=sys.stderr)
     if result.errors:
         for e in result.errors:
             print(f"error: {e}", file=sys.stderr)
@@ -69,3 +71,44 @@ def labels_agreement(
     for row in table:
         print(f"{row['label']:<11} {row['n']:>5} {row['agreement']:>9.1%} {row['kappa']:>6.2f}")
 
+
+
+@labels_app.command("add")
+def labels_add(
+    sheet: Path = typer.Argument(..., help="A review CSV (from `moderate review`) with the reviewer's decisions filled in."),
+    directory: Path = typer.Option(Path("labels"), "--labels", help="The labels directory to merge into."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print what would change; write nothing."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Let a decision replace a different existing label."),
+) -> None:
+    """Merge a filled-in review sheet into the label set (labels/reviewed.csv).
+
+    Reads the sheet as a spreadsheet saves it: comma or semicolon, BOM or none, CRLF, columns
+    in any order, extra columns. Booleans: 1/0, yes/no, y/n, true/false, x; stance in any case;
+    empty = not reviewed. Every row is checked first: any bad value lists all bad rows, writes
+    nothing and exits 2. A decision that contradicts an existing label is reported and kept
+    out unless --overwrite. The write is atomic.
+    """
+    from ..label_merge import ReviewFileError, merge_review
+    from ..reading import read_text
+    from .app import warn
+
+    try:
+        report = merge_review(read_text(sheet, max_bytes=None), directory, sheet_path=sheet, dry_run=dry_run,
+                              overwrite=overwrite, warn=warn)
+    except ReviewFileError as exc:
+        for problem in exc.problems:
+            print(f"error: {sheet}: {problem}", file=sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    for line in report.conflicts:
+        print(f"conflict: {line}", file=sys.stderr)
+    for line in report.leaks:
+        print(f"kept out: {line}", file=sys.stderr)
+    if dry_run:
+        for line in report.changes:
+            print(f"would {line}")
+        print(f"dry run, nothing written: {report.summary()}")
+    else:
+        print(report.summary())
+        if report.written:
+            print(f"wrote {directory / 'reviewed.csv'}", file=sys.stderr)

@@ -19,12 +19,21 @@ def train(
     maps: list[str] = typer.Option([], "--map", help="Rename or threshold a column: incivility=toxicity>=0.5, off_topic=relevance==Bad."),
     where: list[str] = typer.Option([], "--where", help="Keep only table rows matching: split!=test, is_source==0."),
     search: bool = typer.Option(True, "--search/--no-search", help="Choose n-grams and C by cross-validation, or reuse the output model's."),
+    compare: bool = typer.Option(False, "--compare", help="Print held-out metrics of the new model beside the current one at --output, then replace it."),
+    restore: bool = typer.Option(False, "--restore", help="Train nothing: put back the model the last run replaced (<output>.previous)."),
 ) -> None:
     """Train the model on labeled examples; print held-out metrics; write the model atomically.
 
     A labels directory contributes its train split and is measured on its test split; tables
-    train on all their rows (use --where to hold some out).
+    train on all their rows (use --where to hold some out). The model replaced is kept as
+    <output>.previous; `moderate train --restore` puts it back.
     """
+    if restore:
+        from ..model import previous_dir, restore_previous
+
+        restore_previous(output)
+        print(f"restored {output} from {previous_dir(output)} (run again to undo)", file=sys.stderr)
+        return
     import pandas as pd
 
     from ..frames import label_set_frame, table_frame
@@ -49,9 +58,46 @@ def train(
     if not search:
         hyper = _hyper_from_card(output) or Hyper()
     model = fit(frame, seed=seed, hyper=hyper, heldout=heldout, sources=described)
+    comparison = _compare(output, model, heldout) if compare else None
     model.save(output)
     print(f"wrote {output} (sha256 {model.card['model_sha256'][:12]}…)", file=sys.stderr)
-    print(_metrics_table(model.card.get("heldout_metrics", {})))
+    if comparison is not None:
+        print(comparison)
+        print(f"\nthe current model is kept as {output}.previous; `moderate train --restore --output {output}` puts it back",
+              file=sys.stderr)
+    else:
+        print(_metrics_table(model.card.get("heldout_metrics", {})))
+
+
+def _compare(output: Path, model, heldout) -> str:
+    """Held-out metrics of the current model at `output` and the new one, side by side."""
+    from ..errors import ModelError
+    from ..model import load_model
+    from ..training import evaluate_frame
+
+    new = model.card.get("heldout_metrics", {})
+    if heldout is None or not len(heldout):
+        return "(no held-out data to compare on: pass a labels directory)\n" + _metrics_table(new)
+    try:
+        current_model = load_model(output)
+    except ModelError as exc:
+        return f"(no current model to compare with: {exc})\n" + _metrics_table(new)
+    current = evaluate_frame(current_model, heldout.reset_index(drop=True))
+    return comparison_table(current, new)
+
+
+def comparison_table(current: dict, new: dict) -> str:
+    """One line per label and metric: current, new, change."""
+    lines = [f"{'label':<11} {'metric':<9} {'n':>5} {'current':>8} {'new':>8} {'change':>8}"]
+    for name in [n for n in ("incivility", "conspiracy", "off_topic", "stance") if n in current or n in new]:
+        c, m = current.get(name, {}), new.get(name, {})
+        keys = ("accuracy", "macro_f1") if name == "stance" else ("precision", "recall", "f1", "roc_auc", "pr_auc")
+        for key in keys:
+            a, b = c.get(key), m.get(key)
+            change = f"{b - a:+8.3f}" if a is not None and b is not None else f"{'':>8}"
+            fmt = lambda v: f"{v:>8.3f}" if v is not None else f"{'-':>8}"  # noqa: E731
+            lines.append(f"{name:<11} {key:<9} {m.get('n', c.get('n', 0)):>5} {fmt(a)} {fmt(b)} {change}")
+    return "\n".join(lines)
 
 
 def _hyper_from_card(directory: Path):

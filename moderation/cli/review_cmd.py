@@ -1,0 +1,60 @@
+"""`moderate review`: write the comments a moderator should look at to a spreadsheet-safe CSV."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .app import MAX_SIZE_HELP, app, emit, expand_inputs, size_limit, warn
+
+
+@app.command()
+def review(
+    inputs: list[str] = typer.Argument(..., help="Thread dumps, comment tables (CSV/JSONL), directories or globs; - for stdin."),
+    output: Path = typer.Option(..., "--output", "-o", help="The review CSV to write (not overwritten if it exists)."),
+    model_dir: Optional[Path] = typer.Option(None, "--model", help="Model directory (default: the shipped model)."),
+    labels: Optional[str] = typer.Option(None, "--labels", help="Labels to review, comma-separated (default: incivility,conspiracy,off_topic,stance)."),
+    min_score: Optional[float] = typer.Option(None, "--min-score", min=0.0, max=1.0, help="List comments scoring at least this for a label, instead of the model's thresholds."),
+    uncertain: int = typer.Option(0, "--uncertain", min=0, help="Also list the N unflagged comments the model is least sure about."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Keep only the first N rows (after sorting)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace --output if it exists."),
+    max_size: float = typer.Option(50, "--max-size", help=MAX_SIZE_HELP, metavar="MB"),
+) -> None:
+    """Write a review sheet: every flagged comment (plus, with --uncertain N, the N comments the
+    model is least sure about), with the model's scores, flags, stance and the terms behind
+    each flag, and empty columns for the reviewer's decisions.
+
+    Order: flagged comments first, highest probability among the chosen labels first; then the
+    uncertain ones, closest to a threshold (or the flattest stance) first; ties keep input order.
+
+    Reviewer columns incivility, conspiracy, off_topic (1/0, yes/no, y/n, true/false, x),
+    stance (support, deny, query, comment), reviewer and note: fill in only what you decide;
+    an empty cell means "not reviewed". Hand the file back with `moderate labels add`.
+    The CSV is UTF-8 with BOM; cells starting with = + - @ are prefixed with ' so a
+    spreadsheet never runs them.
+    """
+    from ..labels import ALL_LABELS
+    from ..model import load_model
+    from ..review import build_review, read_sources, review_csv
+    from ..scoring import score_threads
+
+    chosen = [p.strip() for p in (labels or ",".join(ALL_LABELS)).split(",") if p.strip()]
+    unknown = [p for p in chosen if p not in ALL_LABELS]
+    if unknown or not chosen:
+        raise typer.BadParameter(f"unknown label(s) {', '.join(unknown)}; use {', '.join(ALL_LABELS)}", param_hint="--labels")
+    if output.exists() and not overwrite:
+        from .app import refuse_overwrite
+
+        refuse_overwrite(output)
+    found = read_sources(expand_inputs(inputs), size_limit(max_size), warn)
+    model = load_model(model_dir)
+    scores = score_threads(model, found.threads)
+    rows = build_review(found.threads, scores, model, sources=found.sources, labels=chosen, min_score=min_score,
+                        uncertain=uncertain, limit=limit)
+    flagged = sum(1 for r in rows if str(r["reason"]).startswith("flagged"))
+    print(f"{len(rows)} comments to review ({flagged} flagged, {len(rows) - flagged} uncertain) "
+          f"of {len(scores)} scored", file=sys.stderr)
+    emit(review_csv(rows), output)
