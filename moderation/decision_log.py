@@ -116,6 +116,15 @@ def article_key(article: Article) -> str:
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:16]
 
 
+def is_decision_log(path: str | Path) -> bool:
+    """True for an SQLite file (what `moderate serve --log` writes), by its header."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
 def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 

@@ -250,6 +250,57 @@ def test_recorded_decisions_come_back_as_threads_for_review(signed):
     assert [c.author for t in later for c in t.comments] == ["last-word"]
 
 
+def test_review_from_log_exports_live_decisions_and_labels_add_takes_them_back(signed, tmp_path):
+    """The loop: live decisions -> `review --from-log` sheet (with the scores Coral was answered
+    with) -> a moderator's correction -> `labels add`, with the article context from the log."""
+    import csv
+
+    from moderation.labels import REVIEWED_NAME
+    from moderation.review import review_csv
+
+    from .conftest import run_cli
+    from .test_review import sheet_rows, tiny_labels
+
+    for author in ("loop-1", "loop-2"):
+        body = payload(UNCIVIL, author=author)
+        assert signed.post(body, sign(body, NEW))[0] == 200
+    logged = {r["author_id"]: r for r in signed.rows()}
+    sheet = tmp_path / "review.csv"
+    result = run_cli("review", "--from-log", signed.db, "--output", sheet)
+    assert result.returncode == 0, result.stderr.decode()
+    rows = sheet_rows(sheet.read_text(encoding="utf-8-sig"))
+    flagged = {r["author"]: r for r in rows if r["reason"].startswith("flagged")}
+    assert {"loop-1", "loop-2"} <= set(flagged)
+    mine = flagged["loop-1"]
+    assert mine["p_incivility"] == f"{logged['loop-1']['incivility']:.3f}"  # the live score, not a re-score
+    assert mine["source"] == str(signed.db) and mine["thread_id"] == "story-tram"
+    assert mine["article_title"].startswith("Council approves") and "incivility" in mine["flags"]
+    later = run_cli("review", "--from-log", signed.db, "--since", logged["loop-2"]["time"], "--output", tmp_path / "late.csv")
+    assert [r["author"] for r in sheet_rows((tmp_path / "late.csv").read_text(encoding="utf-8-sig"))] == ["loop-2"]
+    assert later.returncode == 0
+
+    for r in rows:
+        r["incivility"] = "y" if r is mine else ""
+    edited = tmp_path / "edited.csv"
+    edited.write_text(review_csv(rows), encoding="utf-8")
+    labels = tiny_labels(tmp_path / "labels", count=4)
+    added = run_cli("labels", "add", edited, "--labels", labels)
+    assert added.returncode == 0, added.stderr.decode()
+    reviewed = list(csv.DictReader((labels / REVIEWED_NAME).read_text(encoding="utf-8").splitlines()))
+    assert len(reviewed) == 1 and reviewed[0]["incivility"] == "1" and reviewed[0]["text"] == mine["text"]
+    article = (labels / reviewed[0]["article"]).read_text(encoding="utf-8")
+    assert "The council voted 7-2" in article  # full context re-read from the log, not the sheet's title
+
+
+def test_review_needs_inputs_or_a_log_not_both(signed, tmp_path):
+    from .conftest import run_cli
+
+    assert run_cli("review", "--output", tmp_path / "r.csv").returncode == 2
+    both = run_cli("review", "examples", "--from-log", signed.db, "--output", tmp_path / "r.csv")
+    assert both.returncode == 2 and "not both" in both.stderr.decode()
+    assert run_cli("review", "examples", "--since", "2024-01-01", "--output", tmp_path / "r.csv").returncode == 2
+
+
 def test_sigterm_flushes_the_log_and_exits_cleanly(servers):
     """A stop (as systemd or Ctrl-C sends) loses no decision already answered. Runs last on
     the unsigned server: it stops it."""
