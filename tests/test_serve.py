@@ -197,7 +197,7 @@ def test_unknown_story_is_scored_without_context(signed):
 
 
 def test_malformed_and_incomplete_bodies_get_400_and_the_service_stays_up(signed):
-    for raw in (b"{not json", b"[1, 2]", b"\xff\xfe", json.dumps({"action": "NEW"}).encode(),
+    for raw in (b"{not json", b"[1, 2]", b"\xff\xfe", b"[" * 12_000, json.dumps({"action": "NEW"}).encode(),
                 json.dumps({"action": "DELETE", "comment": {"body": "x"}}).encode(),
                 json.dumps({"action": "NEW", "comment": {"body": 3}}).encode()):
         status, answer = signed.post(raw, sign(raw, NEW))

@@ -87,6 +87,8 @@ class ModerationRequest:
             payload = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
             raise BadRequest(f"body is not JSON: {exc}") from None
+        except RecursionError:
+            raise BadRequest("body is nested too deeply") from None
         if not isinstance(payload, dict):
             raise BadRequest("body must be a JSON object")
         action = payload.get("action")
