@@ -113,10 +113,6 @@ def load_articles(directory: str | Path | None) -> ArticleRegistry:
     return registry
 
 
-def describe(registry: ArticleRegistry) -> str:
-    return f"{len(registry)} article(s)"
-
-
 def warn_all(registry: ArticleRegistry) -> None:
     for w in registry.warnings:
         print(f"warning: {w}", file=sys.stderr)
