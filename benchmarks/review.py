@@ -75,18 +75,22 @@ _CHILD = ("import resource, sys\n"
           "from moderation.cli import main\n"
           "sys.argv = ['moderate', *sys.argv[1:]]\n"
           "try:\n    main()\n"
-          "finally:\n    print(f'PEAK_KB {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}', file=sys.stderr)\n")
+          "finally:\n    r = resource.getrusage(resource.RUSAGE_SELF)\n"
+          "    print(f'PEAK_KB {r.ru_maxrss} CPU {r.ru_utime + r.ru_stime:.1f}', file=sys.stderr)\n")
 
 
-def timed(args: list[str]) -> tuple[float, float, subprocess.CompletedProcess]:
-    """(seconds, peak RSS in MB, result) of one fresh `moderate` process."""
+def timed(args: list[str]) -> tuple[str, float, subprocess.CompletedProcess]:
+    """("wall s (CPU s)", peak RSS in MB, result) of one fresh `moderate` process. The CPU
+    time shows how much of the wall time was spent waiting for a shared machine."""
     start = time.perf_counter()
     result = subprocess.run([sys.executable, "-c", _CHILD, *args], capture_output=True, cwd=REPO)
     seconds = time.perf_counter() - start
     if result.returncode != 0:
         sys.exit(f"failed: moderate {' '.join(args)}\n{result.stderr.decode()}")
     lines = result.stderr.decode().splitlines()
-    peak = next((int(line.split()[1]) for line in lines if line.startswith("PEAK_KB")), 0) / 1024
+    stats = next((line.split() for line in lines if line.startswith("PEAK_KB")), ["", "0", "", "nan"])
+    peak = int(stats[1]) / 1024
+    seconds = f"{seconds:.1f}s wall ({float(stats[3]):.1f}s CPU)"
     result.stderr = "\n".join(line for line in lines if not line.startswith("PEAK_KB")).encode()
     return seconds, peak, result
 
@@ -130,23 +134,25 @@ def main() -> None:
         sheet = work / "review.csv"
         sheet.unlink(missing_ok=True)
         seconds, peak, result = timed(["review", str(dumps), "--output", str(sheet), "--uncertain", "1000"])
-        print(f"moderate review over {args.comments:,} comments: {seconds:.1f}s, peak {peak:.0f} MB "
+        print(f"moderate review over {args.comments:,} comments: {seconds}, peak {peak:.0f} MB "
               f"({next(l for l in result.stderr.decode().splitlines() if 'to review' in l)})")
+        seconds, peak, result = timed(["score", str(dumps), "-f", "csv"])
+        print(f"for reference, moderate score -f csv over the same comments: {seconds}, peak {peak:.0f} MB")
         big = work / "review-big.csv"
         big.unlink(missing_ok=True)
         seconds, peak, result = timed(["review", str(dumps), "--output", str(big), "--min-score", "0",
                                        "--limit", str(args.rows)])
-        print(f"moderate review --min-score 0 --limit {args.rows:,} (explains every row): {seconds:.1f}s, peak {peak:.0f} MB")
+        print(f"moderate review --min-score 0 --limit {args.rows:,} (explains every row): {seconds}, peak {peak:.0f} MB")
         filled = work / "filled.csv"
         n = fill(big, filled)
         labels = work / "labels"
         shutil.rmtree(labels, ignore_errors=True)
         shutil.copytree(REPO / "labels", labels)
         seconds, peak, result = timed(["labels", "add", str(filled), "--labels", str(labels)])
-        print(f"moderate labels add of {n:,} rows (semicolons, BOM, CRLF) into a copy of labels/: {seconds:.1f}s, "
+        print(f"moderate labels add of {n:,} rows (semicolons, BOM, CRLF) into a copy of labels/: {seconds}, "
               f"peak {peak:.0f} MB\n  {result.stdout.decode().strip()}")
         seconds, peak, result = timed(["labels", "check", str(labels)])
-        print(f"moderate labels check after the merge: {seconds:.1f}s, ok")
+        print(f"moderate labels check after the merge: {seconds}, ok")
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

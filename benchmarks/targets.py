@@ -14,8 +14,6 @@ Prints, as measured:
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -25,22 +23,18 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from moderation.baselines import apc_scores as _apc  # noqa: E402
 from moderation.features import CommentFeaturizer  # noqa: E402
 from moderation.frames import table_frame  # noqa: E402
 from moderation.model import load_model  # noqa: E402
 from moderation.training import _head  # noqa: E402
 
-APC = "import json,sys; from profanity_check import predict_prob; print(json.dumps(predict_prob(json.load(sys.stdin)).tolist()))"
-
-
 def apc_scores(python: str | None, texts: list[str]) -> np.ndarray | None:
-    if not python:
+    result = _apc(texts, python)
+    if result.scores is None:
+        print(f"alt-profanity-check {result.note}", file=sys.stderr)
         return None
-    result = subprocess.run([python, "-c", APC], input=json.dumps(texts), capture_output=True, text=True)
-    if result.returncode != 0:
-        print(f"alt-profanity-check unavailable: {result.stderr.strip()[-200:]}", file=sys.stderr)
-        return None
-    return np.array(json.loads(result.stdout))
+    return np.array(result.scores)
 
 
 def fit_head(train, label, C=1.0, weight=None):

@@ -18,6 +18,9 @@ the rule for what is shown is:
 - context features whose contribution is positive, i.e. whose value pushes the score up
   *compared to a typical comment* (a reply that shares no words with the article pushes
   off_topic up as "low similarity to article"; being a reply at all does not);
+- a comment without a parent (or without an article) has 0 for every feature that needs one
+  (similarity to parent, …); those contributions are added to `top-level comment` (or `no
+  article`) rather than shown as `low similarity to parent`, which would read as a finding;
 - largest first, at most `top` per label.
 
 Absent n-grams are never shown (the absence of "thanks" is not a reason a moderator can act on).
@@ -113,13 +116,34 @@ def explanations(model, frame, labels_per_row: list[list[str]], top: int = 5) ->
             if head is None or label == "stance":
                 continue
             coef = head.coef_[0]
-            pairs = [(readable(names[j]), float(coef[j] * v)) for j, v in zip(t_idx, t_val) if coef[j] * v > 0]
-            delta = coef[n_text:] * (context - base)
+            contrib = coef[t_idx] * t_val
+            keep = np.flatnonzero(contrib > 0)
+            if len(keep) > top:  # only the `top` largest can be shown: name just those (and ties)
+                keep = keep[contrib[keep] >= np.partition(contrib[keep], -top)[-top]]
+            pairs = [(readable(names[t_idx[j]]), float(contrib[j])) for j in keep]
+            delta = _fold(coef[n_text:] * (context - base), context)
             pairs += [(readable(f"context:{CONTEXT_NAMES[j]}", context[j] >= base[j]), float(delta[j]))
                       for j in np.flatnonzero(delta > 0)]
             pairs.sort(key=lambda p: (-p[1], p[0]))
             result[i][label] = pairs[:top]
     return result
+
+
+_INDEX = {n: i for i, n in enumerate(CONTEXT_NAMES)}
+#: Features that are 0 only because there is no parent (or no article): without one, their
+#: contribution belongs to "top-level comment" (or "no article"), not to "low similarity".
+_NEEDS = {"has_parent": ("sim_parent", "parent_sim_article", "parent_is_question", "quoted_overlap"),
+          "has_article": ("sim_article", "parent_sim_article")}
+
+
+def _fold(delta: np.ndarray, context: np.ndarray) -> np.ndarray:
+    delta = delta.copy()
+    for owner, dependents in _NEEDS.items():
+        if context[_INDEX[owner]] == 0:
+            for name in dependents:
+                delta[_INDEX[owner]] += delta[_INDEX[name]]
+                delta[_INDEX[name]] = 0.0
+    return delta
 
 
 def explanation_text(per_label: dict[str, list[tuple[str, float]]]) -> str:

@@ -183,3 +183,23 @@ def table_frame(path: str | Path, maps: Iterable[str] = (), where: Iterable[str]
     else:
         out["stance"] = None
     return _typed(out)
+
+
+def sources_frame(sources: Iterable[str | Path], split: str, maps: Iterable[str] = (), where: Iterable[str] = ()):
+    """Labels directories (their `split`) and label tables (all rows, after `--map` and
+    `--where`) as one frame, with a description of each source for cards and reports.
+    `moderate train` reads the train split this way, `moderate evaluate` the test split."""
+    import pandas as pd
+
+    parts, described = [], []
+    for src in map(Path, sources):
+        if src.is_dir():
+            part = label_set_frame(src, split)
+            described.append({"name": str(src), "kind": f"labels directory ({split} split)", "rows": len(part),
+                              "licence": "this project's own labeled threads"})
+        else:
+            part = table_frame(src, maps, where)
+            described.append({"name": str(src), "kind": "label table", "rows": len(part), "map": list(maps),
+                              "where": list(where)})
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True), described

@@ -15,9 +15,10 @@ returns plain figures a moderator or researcher can compare across threads. The 
   comment and all replies below it) that hold at least one flagged comment, the one with the
   highest flag density (flagged comments / comments in it); ties go to the one with more
   flagged comments, then the earlier. None when no such subtree exists.
-- **derail point**: the first comment, in thread order, after which most (more than half) of
-  the comments that follow are flagged, with at least `DERAIL_MIN_AFTER` comments following.
-  None when the thread never derails.
+- **derail point**: the first comment, in thread order, after which most replies are flagged:
+  it has at least `DERAIL_MIN_REPLIES` replies below it (direct or nested) and more than half
+  of them are flagged. The comment itself may be clean (it is where the exchange turned).
+  None when the thread never derails (and always for a flat thread without replies).
 - **top authors**: up to `TOP_AUTHORS` authors with the most flags (a comment with two flags
   counts two), ties by name; authors without flags are not listed.
 """
@@ -30,7 +31,7 @@ from .labels import BINARY_LABELS, STANCES
 from .thread import Thread
 
 HEATED_MIN_SIZE = 3
-DERAIL_MIN_AFTER = 3
+DERAIL_MIN_REPLIES = 2
 TOP_AUTHORS = 3
 TAKING_SIDES = ("support", "deny", "query")
 
@@ -74,7 +75,7 @@ class ThreadSummary:
         row["heated_density"] = h["density"] if h else ""
         row["heated_size"] = h["comments"] if h else ""
         row["derail_at"] = d["comment"] if d else ""
-        row["derail_flagged_after"] = d["flagged_share_after"] if d else ""
+        row["derail_flagged_share"] = d["flagged_share"] if d else ""
         row["top_authors"] = "; ".join(f"{a['author']} ({a['flags']})" for a in self.top_authors)
         return row
 
@@ -104,7 +105,7 @@ class ThreadSummary:
         if self.derail_point:
             d = self.derail_point
             lines.append(f"  derails after {d['comment']} ({d['author']}): "
-                         f"{pct(d['flagged_share_after'])} of the {d['comments_after']} comments after it are flagged")
+                         f"{d['flagged_replies']} of the {d['replies']} replies below it are flagged")
         if self.top_authors:
             lines.append("  most flagged authors: " + ", ".join(f"{a['author']} ({a['flags']})" for a in self.top_authors))
         return "\n".join(lines) + "\n"
@@ -145,14 +146,20 @@ def summarise(thread: Thread, scores) -> ThreadSummary:
         top_authors=_top_authors(thread, flags))
 
 
-def _heated(thread: Thread, flagged_ids: set[str]) -> dict | None:
-    order = {c.id: i for i, c in enumerate(thread.comments)}
+def _subtrees(thread: Thread, flagged_ids: set[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """Per comment: how many comments its subtree holds (itself included), how many flagged."""
     size = {c.id: 1 for c in thread.comments}
     hot = {c.id: int(c.id in flagged_ids) for c in thread.comments}
     for c in reversed(thread.comments):  # parents come before replies: children are done first
         if c.parent_id is not None and c.parent_id in size:
             size[c.parent_id] += size[c.id]
             hot[c.parent_id] += hot[c.id]
+    return size, hot
+
+
+def _heated(thread: Thread, flagged_ids: set[str]) -> dict | None:
+    size, hot = _subtrees(thread, flagged_ids)
+    order = {c.id: i for i, c in enumerate(thread.comments)}
     candidates = [cid for cid in size if size[cid] >= HEATED_MIN_SIZE and hot[cid] > 0]
     if not candidates:
         return None
@@ -162,17 +169,13 @@ def _heated(thread: Thread, flagged_ids: set[str]) -> dict | None:
 
 
 def _derail(thread: Thread, flagged_ids: set[str]) -> dict | None:
-    marks = [int(c.id in flagged_ids) for c in thread.comments]
-    after = 0  # flagged comments after position i, filled from the end
-    suffix = [0] * len(marks)
-    for i in range(len(marks) - 1, -1, -1):
-        suffix[i] = after
-        after += marks[i]
-    for i, c in enumerate(thread.comments):
-        following = len(marks) - i - 1
-        if following >= DERAIL_MIN_AFTER and suffix[i] * 2 > following:
-            return {"comment": c.id, "author": c.author, "comments_after": following, "flagged_after": suffix[i],
-                    "flagged_share_after": round(suffix[i] / following, 4)}
+    size, hot = _subtrees(thread, flagged_ids)
+    for c in thread.comments:
+        replies = size[c.id] - 1
+        flagged = hot[c.id] - int(c.id in flagged_ids)
+        if replies >= DERAIL_MIN_REPLIES and flagged * 2 > replies:
+            return {"comment": c.id, "author": c.author, "flagged": c.id in flagged_ids, "replies": replies,
+                    "flagged_replies": flagged, "flagged_share": round(flagged / replies, 4)}
     return None
 
 

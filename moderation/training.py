@@ -155,26 +155,36 @@ def frame_sha256(frame) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def evaluate_frame(model: ModerationModel, frame) -> dict:
-    """Per label: precision, recall, F1 at the model's threshold, ROC-AUC, PR-AUC; stance:
-    accuracy, macro-F1 and the confusion matrix (rows = truth, columns = prediction)."""
-    from sklearn.metrics import (accuracy_score, average_precision_score, confusion_matrix, f1_score,
-                                 precision_recall_fscore_support, roc_auc_score)
+def binary_metrics(y: np.ndarray, p: np.ndarray, threshold: float) -> dict:
+    """Precision, recall and F1 of `p >= threshold`; ROC-AUC and PR-AUC (average precision)
+    of the ranking; None for the AUCs when `y` has one class only."""
+    from sklearn.metrics import average_precision_score, precision_recall_fscore_support, roc_auc_score
 
-    pred = model.predict(frame)
+    y = np.asarray(y).astype(int)
+    p = np.asarray(p, dtype=float)
+    flagged = (p >= threshold).astype(int)
+    prec, rec, f1, _ = precision_recall_fscore_support(y, flagged, average="binary", zero_division=0)
+    both = len(set(y)) > 1
+    return {"n": int(len(y)), "positives": int(y.sum()), "threshold": float(threshold), "precision": float(prec),
+            "recall": float(rec), "f1": float(f1),
+            "roc_auc": float(roc_auc_score(y, p)) if both else None,
+            "pr_auc": float(average_precision_score(y, p)) if both else None}
+
+
+def evaluate_frame(model: ModerationModel, frame, pred=None) -> dict:
+    """Per label: precision, recall, F1 at the model's threshold, ROC-AUC, PR-AUC; stance:
+    accuracy, macro-F1 and the confusion matrix (rows = truth, columns = prediction).
+    `pred` is `model.predict(frame)` when the caller already has it."""
+    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
+
+    pred = model.predict(frame) if pred is None else pred
     metrics: dict = {}
     for name in BINARY_LABELS:
         mask = ~np.isnan(frame[name].to_numpy(dtype=float))
         if mask.sum() == 0 or name not in model.heads:
             continue
         y = frame[name].to_numpy(dtype=float)[mask].astype(int)
-        p = pred[name].to_numpy()[mask]
-        flagged = (p >= model.thresholds[name]).astype(int)
-        prec, rec, f1, _ = precision_recall_fscore_support(y, flagged, average="binary", zero_division=0)
-        metrics[name] = {"n": int(mask.sum()), "positives": int(y.sum()), "precision": float(prec), "recall": float(rec),
-                         "f1": float(f1),
-                         "roc_auc": float(roc_auc_score(y, p)) if len(set(y)) > 1 else None,
-                         "pr_auc": float(average_precision_score(y, p)) if len(set(y)) > 1 else None}
+        metrics[name] = binary_metrics(y, pred[name].to_numpy()[mask], model.thresholds[name])
     mask = frame["stance"].notna().to_numpy()
     if mask.sum() and "stance" in model.heads:
         y = frame["stance"][mask].to_numpy()

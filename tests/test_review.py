@@ -367,3 +367,26 @@ def test_review_loop_end_to_end(tmp_path):
 def test_restore_without_previous_is_a_clear_error(tmp_path):
     result = run_cli("train", "--restore", "--output", tmp_path / "nothing")
     assert result.returncode == 2 and b"no previous model" in result.stderr
+
+
+def test_review_refuses_to_overwrite_and_unknown_labels(tmp_path):
+    thread = write_thread(tmp_path, "ferry")
+    existing = tmp_path / "review.csv"
+    existing.write_text("mine\n", encoding="utf-8")
+    result = run_cli("review", thread, "--output", existing)
+    assert result.returncode == 2 and b"not overwriting" in result.stderr and existing.read_text() == "mine\n"
+    result = run_cli("review", thread, "--output", tmp_path / "new.csv", "--labels", "incivility,rudeness")
+    assert result.returncode == 2 and b"rudeness" in result.stderr and not (tmp_path / "new.csv").exists()
+
+
+def test_reusing_features_gives_the_same_sheet(tmp_path):
+    from moderation import load_model, score_threads
+    from moderation.review import reusing_features
+
+    found = read_sources([str(write_thread(tmp_path, "ferry")), str(REPO / "examples" / "harbour-ferry-fares.txt")])
+    model = load_model()
+    plain = review_csv(build_review(found.threads, score_threads(model, found.threads), model, sources=found.sources, uncertain=3))
+    reused = reusing_features(model)
+    again = review_csv(build_review(found.threads, score_threads(reused, found.threads), reused, sources=found.sources, uncertain=3))
+    assert again == plain and "incivility: " in plain
+    assert reused.featurizer.X is not None  # the scoring matrix was kept and reused

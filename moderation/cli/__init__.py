@@ -12,7 +12,7 @@ import os
 import sys
 
 from ..errors import ModerationError
-from . import labels_cmd, parse_cmd, review_cmd, score_cmd, serve_cmd, train_cmd  # noqa: F401  (registers the commands)
+from . import evaluate_cmd, labels_cmd, parse_cmd, review_cmd, score_cmd, serve_cmd, summary_cmd, train_cmd  # noqa: F401  (registers the commands)
 from .app import EXIT_BAD_INPUT, EXIT_OK, app
 
 __all__ = ["app", "main"]

@@ -41,7 +41,7 @@ def review(
     """
     from ..labels import ALL_LABELS
     from ..model import load_model
-    from ..review import build_review, read_sources, review_csv
+    from ..review import build_review, read_sources, review_csv, reusing_features
     from ..scoring import score_threads
 
     chosen = [p.strip() for p in (labels or ",".join(ALL_LABELS)).split(",") if p.strip()]
@@ -63,10 +63,10 @@ def review(
         threads = read_decisions(from_log, since, until)
         found = Sources(threads, [str(from_log)] * len(threads))
         model = load_model(model_dir)
-        scores = decision_scores(threads)
+        scores = decision_scores(threads)  # the scores the service answered with, not a re-score
     else:
         found = read_sources(expand_inputs(inputs), size_limit(max_size), warn)
-        model = load_model(model_dir)
+        model = reusing_features(load_model(model_dir))
         scores = score_threads(model, found.threads)
     rows = build_review(found.threads, scores, model, sources=found.sources, labels=chosen, min_score=min_score,
                         uncertain=uncertain, limit=limit)

@@ -32,7 +32,8 @@ def _annotation(row, colour: bool) -> str:
     text = f"  ⚑ {', '.join(flags)}" if flags else ""
     if colour and flags:
         text = f"\x1b[1;31m{text}\x1b[0m"
-    return f"{text}  [{row['stance']}]"
+    why = f"  — why: {row['explanation']}" if row.get("explanation") else ""
+    return f"{text}  [{row['stance']}]{why}"
 
 
 @app.command()
@@ -43,6 +44,7 @@ def score(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of standard output."),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Exit 1 if any comment carries one of these flags (comma-separated)."),
     max_size: float = typer.Option(50, "--max-size", help=MAX_SIZE_HELP, metavar="MB"),
+    explain: bool = typer.Option(False, "--explain", help="Say which words and context features pushed each flag over its threshold."),
 ) -> None:
     """Score every comment for incivility, conspiracy claims, off-topic drift and stance."""
     from ..labels import BINARY_LABELS
@@ -68,19 +70,21 @@ def score(
         print(f"scoring {sum(len(t.comments) for t in threads)} comments in {len(threads)} threads", file=sys.stderr)
     from ..scoring import score_threads
 
-    table = score_threads(model, threads)
+    table = score_threads(model, threads, explain=explain)
     if format is ScoreFormat.csv:
         emit(table.to_csv(index=False, float_format="%.4f", lineterminator="\n"), output)
     elif format is ScoreFormat.json:
         emit(_scores_json(threads, table), output)
     else:
         from ..display import render_tree
+        from ..summary import summarise
 
         colour = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         parts = []
         for thread, rows in _per_thread(threads, table):
             by_id = {r["id"]: r for r in rows.to_dict("records")}
             parts.append(render_tree(thread, annotate=lambda c, by_id=by_id: _annotation(by_id[c.id], colour)))
+            parts.append(summarise(thread, rows).as_text())
         emit("\n".join(parts), output)
     if wanted and any(set(str(f).split(";")) & set(wanted) for f in table["flags"]):
         raise typer.Exit(EXIT_FINDINGS)
@@ -98,10 +102,12 @@ def _scores_json(threads, table) -> str:
     import json
 
     from ..outputs import article_dict
+    from ..summary import summarise
 
     payload: dict[str, list] = {"threads": []}
     for thread, rows in _per_thread(threads, table):
         comments = json.loads(rows.to_json(orient="records", double_precision=6))
-        payload["threads"].append({"thread_id": thread.thread_id, "article": article_dict(thread), "comments": comments})
+        payload["threads"].append({"thread_id": thread.thread_id, "article": article_dict(thread), "comments": comments,
+                                   "summary": summarise(thread, rows).as_dict()})
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 

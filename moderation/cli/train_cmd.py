@@ -34,26 +34,14 @@ def train(
         restore_previous(output)
         print(f"restored {output} from {previous_dir(output)} (run again to undo)", file=sys.stderr)
         return
-    import pandas as pd
-
-    from ..frames import label_set_frame, table_frame
+    from ..frames import sources_frame
     from ..training import Hyper
     from ..training import train as fit
 
     sources = sources or [Path("labels")]
-    train_parts, heldout_parts, described = [], [], []
-    for src in sources:
-        if src.is_dir():
-            part = label_set_frame(src, "train")
-            heldout_parts.append(label_set_frame(src, "test"))
-            described.append({"name": str(src), "kind": "labels directory (train split)", "rows": len(part),
-                              "licence": "this project's own labeled threads"})
-        else:
-            part = table_frame(src, maps, where)
-            described.append({"name": str(src), "kind": "label table", "rows": len(part), "map": list(maps), "where": list(where)})
-        train_parts.append(part)
-    frame = pd.concat(train_parts, ignore_index=True)
-    heldout = pd.concat(heldout_parts, ignore_index=True) if heldout_parts else None
+    frame, described = sources_frame(sources, "train", maps, where)
+    heldout_dirs = [src for src in sources if src.is_dir()]
+    heldout = sources_frame(heldout_dirs, "test")[0] if heldout_dirs else None
     hyper = None
     if not search:
         hyper = _hyper_from_card(output) or Hyper()
