@@ -25,6 +25,8 @@ _LAZY = {
     "ModerationModel": "model",
     "train": "training",
     "score_threads": "scoring",
+    "read_decisions": "decision_log",
+    "html_to_text": "html_text",
     "build_review": "review",
     "merge_review": "label_merge",
     "summarise": "summary",
@@ -45,6 +47,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .render import render_thread
     from .model import ModerationModel, load_model
     from .scoring import score_threads
+    from .decision_log import read_decisions
+    from .html_text import html_to_text
     from .review import build_review
     from .label_merge import merge_review
     from .summary import ThreadSummary, summarise

@@ -12,7 +12,7 @@ import os
 import sys
 
 from ..errors import ModerationError
-from . import parse_cmd, score_cmd, summary_cmd, report_cmd, review_cmd, train_cmd, evaluate_cmd, labels_cmd  # noqa: F401, I001  (registers the commands, in --help order)
+from . import parse_cmd, score_cmd, summary_cmd, report_cmd, review_cmd, train_cmd, evaluate_cmd, serve_cmd, labels_cmd  # noqa: F401, I001  (registers the commands, in --help order)
 from .app import EXIT_BAD_INPUT, EXIT_OK, app
 
 __all__ = ["app", "main"]

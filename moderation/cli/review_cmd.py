@@ -13,7 +13,7 @@ from .app import MAX_SIZE_HELP, app, emit, expand_inputs, size_limit, warn
 
 @app.command()
 def review(
-    inputs: list[str] = typer.Argument(..., help="Thread dumps, comment tables (CSV/JSONL), directories or globs; - for stdin."),
+    inputs: Optional[list[str]] = typer.Argument(None, help="Thread dumps, comment tables (CSV/JSONL), directories or globs; - for stdin."),
     output: Path = typer.Option(..., "--output", "-o", help="The review CSV to write (not overwritten if it exists)."),
     model_dir: Optional[Path] = typer.Option(None, "--model", help="Model directory (default: the shipped model)."),
     labels: Optional[str] = typer.Option(None, "--labels", help="Labels to review, comma-separated (default: incivility,conspiracy,off_topic,stance)."),
@@ -22,6 +22,9 @@ def review(
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Keep only the first N rows (after sorting)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace --output if it exists."),
     max_size: float = typer.Option(50, "--max-size", help=MAX_SIZE_HELP, metavar="MB"),
+    from_log: Optional[Path] = typer.Option(None, "--from-log", help="Review the live decisions in this `moderate serve` log (instead of INPUTs), with the scores the service answered with."),
+    since: Optional[str] = typer.Option(None, "--since", help="With --from-log: decisions at or after this time (ISO 8601; UTC if no zone)."),
+    until: Optional[str] = typer.Option(None, "--until", help="With --from-log: decisions before this time."),
 ) -> None:
     """Write a review sheet (CSV) of the comments a moderator should look at.
 
@@ -51,9 +54,22 @@ def review(
         from .app import refuse_overwrite
 
         refuse_overwrite(output)
-    found = read_sources(expand_inputs(inputs), size_limit(max_size), warn)
-    model = reusing_features(load_model(model_dir))
-    scores = score_threads(model, found.threads)
+    if bool(inputs) == (from_log is not None):
+        raise typer.BadParameter("give INPUTs or --from-log DB, not both (nor neither)", param_hint="INPUTS")
+    if from_log is None and (since or until):
+        raise typer.BadParameter("--since/--until go with --from-log", param_hint="--since")
+    if from_log is not None:
+        from ..decision_log import decision_scores, read_decisions
+        from ..review import Sources
+
+        threads = read_decisions(from_log, since, until)
+        found = Sources(threads, [str(from_log)] * len(threads))
+        model = load_model(model_dir)
+        scores = decision_scores(threads)  # the scores the service answered with, not a re-score
+    else:
+        found = read_sources(expand_inputs(inputs), size_limit(max_size), warn)
+        model = reusing_features(load_model(model_dir))
+        scores = score_threads(model, found.threads)
     rows = build_review(found.threads, scores, model, sources=found.sources, labels=chosen, min_score=min_score,
                         uncertain=uncertain, limit=limit)
     flagged = sum(1 for r in rows if str(r["reason"]).startswith("flagged"))
