@@ -104,6 +104,19 @@ def _context(thread: Thread, comment: Comment) -> tuple[str, str]:
     return parent_text, thread.article.text
 
 
+def _row_labels(row: dict[str, str], line: int, fail) -> tuple[dict[str, object], bool]:
+    """The label values of a labels.csv or reviewed.csv row; each bad value reported to `fail`."""
+    labels: dict[str, object] = {}
+    bad = False
+    for name in ALL_LABELS:
+        try:
+            labels[name] = (parse_stance if name == "stance" else parse_binary)(row[name] or "")
+        except ValueError as exc:
+            fail(f"{name} = {row[name]!r}: {exc}", line)
+            bad = True
+    return labels, bad
+
+
 def load_labels(directory: str | Path = "labels", *, collect_errors: bool = False) -> LabelSet:
     """Read labels.csv and the threads it points at. Raises LabelError on the first problem,
     or, with `collect_errors`, records every problem in `.errors` and keeps the valid rows."""
@@ -140,14 +153,7 @@ def load_labels(directory: str | Path = "labels", *, collect_errors: bool = Fals
             fail(f"duplicate row for {key[0]} comment {key[1]} (first on line {seen[key]})", line)
             continue
         seen[key] = line
-        labels: dict[str, object] = {}
-        bad = False
-        for name in ALL_LABELS:
-            try:
-                labels[name] = (parse_stance if name == "stance" else parse_binary)(row[name] or "")
-            except ValueError as exc:
-                fail(f"{name} = {row[name]!r}: {exc}", line)
-                bad = True
+        labels, bad = _row_labels(row, line, fail)
         hard = tuple(h for h in (row.get("hard_negative") or "").split(";") if h)
         for h in hard:
             if h not in BINARY_LABELS:
@@ -212,14 +218,7 @@ def _load_reviewed(root: Path, result: LabelSet, collect_errors: bool) -> None:
             fail(f"duplicate review_id {rid} (first on line {seen[rid]})", line)
             continue
         seen[rid] = line
-        labels: dict[str, object] = {}
-        bad = False
-        for name in ALL_LABELS:
-            try:
-                labels[name] = (parse_stance if name == "stance" else parse_binary)(row[name] or "")
-            except ValueError as exc:
-                fail(f"{name} = {row[name]!r}: {exc}", line)
-                bad = True
+        labels, bad = _row_labels(row, line, fail)
         if not bad and all(v is None for v in labels.values()):
             fail("row has no label (a reviewed row needs at least one)", line)
             bad = True

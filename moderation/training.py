@@ -196,6 +196,31 @@ def evaluate_frame(model: ModerationModel, frame, pred=None) -> dict:
     return metrics
 
 
+def without_context(frame):
+    """Copies of the rows that have an article or a parent, with that context taken away.
+
+    Every labeled example comes with its article (ours, Fox News) or without any (COVID
+    comments), so "is there an article?" separates the datasets and the heads learn each
+    dataset's share of positives through the context features: a table of bare comments then
+    scored every comment uncivil and conspiratorial. Training also on context-free copies shows
+    the heads what the same comment is without its context. The copies keep incivility and
+    conspiracy (a property of the comment itself) and drop off-topic and stance (which are about
+    the article and the parent); they stay in their thread's group, so no fold sees a copy of a
+    comment it is scored on.
+    """
+    import pandas as pd
+
+    has_context = ((frame["article_text"].astype(str).str.strip() != "")
+                   | (frame["parent_text"].astype(str).str.strip() != "")).to_numpy()
+    copies = frame[has_context].copy()
+    copies["article_text"] = ""
+    copies["parent_text"] = ""
+    copies["quotes"] = ""
+    copies["off_topic"] = np.nan
+    copies["stance"] = None
+    return pd.concat([frame, copies], ignore_index=True), len(frame)
+
+
 def train(frame, *, seed: int = 0, hyper: Hyper | None = None, heldout=None, sources: list[dict] | None = None,
           progress: Callable[[str], None] = _stderr) -> ModerationModel:
     """Fit a model on a training frame or a labels directory. With `hyper=None` the
@@ -216,16 +241,18 @@ def train(frame, *, seed: int = 0, hyper: Hyper | None = None, heldout=None, sou
         frame = label_set_frame(directory, "train")
         heldout = label_set_frame(directory, "test") if heldout is None else heldout
         sources = sources or [{"name": str(directory), "kind": "labels directory (train split)", "rows": len(frame)}]
-    frame = frame.reset_index(drop=True)
+    original = frame.reset_index(drop=True)
+    frame, n_original = without_context(original)
     chosen, oof, cv_table = cross_validate(frame, seed, fixed=hyper, progress=progress)
     hyper = hyper or chosen
     thresholds = {}
     for name in BINARY_LABELS:
-        if name in oof:
-            mask = ~np.isnan(frame[name].to_numpy(dtype=float)) & ~np.isnan(oof[name].astype(float))
-            thresholds[name] = best_f1_threshold(frame[name].to_numpy(dtype=float)[mask].astype(int), oof[name][mask].astype(float)) \
-                if mask.sum() else 0.5
-    progress(f"fitting final model on {len(frame)} rows ({hyper.text_config} n-grams)")
+        if name in oof:  # chosen on the real rows only: the copies are a training device
+            y, p = original[name].to_numpy(dtype=float), oof[name][:n_original].astype(float)
+            mask = ~np.isnan(y) & ~np.isnan(p)
+            thresholds[name] = best_f1_threshold(y[mask].astype(int), p[mask]) if mask.sum() else 0.5
+    progress(f"fitting final model on {len(frame)} rows ({n_original} labeled, the rest context-free copies; "
+             f"{hyper.text_config} n-grams)")
     featurizer = CommentFeaturizer(hyper.text_config).fit(frame)
     X = featurizer.transform(frame)
     heads = {}
@@ -238,15 +265,16 @@ def train(frame, *, seed: int = 0, hyper: Hyper | None = None, heldout=None, sou
         if name != "stance":
             thresholds.setdefault(name, 0.5)
     model = ModerationModel(featurizer, heads, thresholds)
-    rows_per_label = {name: int(_known(frame, name).sum()) for name in (*BINARY_LABELS, "stance")}
+    rows_per_label = {name: int(_known(original, name).sum()) for name in (*BINARY_LABELS, "stance")}
     model.card = {
         "format": FORMAT_VERSION,
         "created": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
         "versions": {"moderation": __version__, "scikit-learn": sklearn.__version__, "skops": skops.__version__,
                      "numpy": np.__version__, "scipy": scipy.__version__, "python": platform.python_version()},
         "seed": seed,
-        "training_data_sha256": frame_sha256(frame),
-        "training_rows": len(frame),
+        "training_data_sha256": frame_sha256(original),
+        "training_rows": n_original,
+        "context_free_copies": len(frame) - n_original,
         "rows_per_label": rows_per_label,
         "sources": sources or [],
         "hyperparameters": {"text_config": hyper.text_config, "C": hyper.C,
@@ -255,7 +283,7 @@ def train(frame, *, seed: int = 0, hyper: Hyper | None = None, heldout=None, sou
         "thresholds": thresholds,
         "cross_validation": cv_table,
         # What explanations measure contributions against (see explain.py).
-        "explain_baseline": baseline_record(featurizer, frame),
+        "explain_baseline": baseline_record(featurizer, original),
     }
     if heldout is not None and len(heldout):
         progress(f"measuring on {len(heldout)} held-out rows")

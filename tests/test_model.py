@@ -138,3 +138,32 @@ def test_loaded_model_predicts_exactly_as_trained(small_frame, tmp_path):
     before = model.predict(small_frame).drop(columns=["flags", "stance"]).to_numpy(dtype=float)
     after = load_model(tmp_path / "m").predict(small_frame).drop(columns=["flags", "stance"]).to_numpy(dtype=float)
     assert np.allclose(before, after, atol=1e-6)
+
+
+def test_context_free_copies_keep_comment_labels_and_drop_context_labels(small_frame):
+    from moderation.training import without_context
+
+    frame, n = without_context(small_frame)
+    copies = frame.iloc[n:]
+    assert n == len(small_frame) and len(copies) == len(small_frame)  # every labeled comment has its article
+    assert (copies["article_text"] == "").all() and (copies["parent_text"] == "").all()
+    assert copies["off_topic"].isna().all() and copies["stance"].isna().all()
+    assert list(copies["incivility"]) == list(small_frame["incivility"])
+    assert list(copies["group"]) == list(small_frame["group"])  # same fold as the original
+
+
+def test_shipped_model_scores_bare_comments_sensibly():
+    """Comments without article or parent (a bare table) are scored on their own words, not
+    on which dataset lacked context: plain civil remarks stay unflagged, a bare insult and a
+    bare conspiracy claim are flagged."""
+    from moderation import Comment, Thread
+
+    model = load_model()
+    texts = ["The council should publish the budget before the vote.",
+             "Great match last night and the keeper was superb.",
+             "You are a pathetic idiot and everyone here knows it.",
+             "Wake up, the vaccine is a government plot to track every one of us."]
+    scores = model.score(Thread(comments=[Comment(str(i), None, "x", t) for i, t in enumerate(texts)]))
+    flags = [set(filter(None, f.split(";"))) for f in scores["flags"]]
+    assert flags[0] == set() and flags[1] <= {"off_topic"}
+    assert "incivility" in flags[2] and "conspiracy" in flags[3]

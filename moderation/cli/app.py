@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable, Iterator
+from enum import Enum
 from pathlib import Path
 from typing import Optional, TextIO
 
@@ -21,6 +22,14 @@ app = typer.Typer(
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class TreeFormat(str, Enum):
+    """Output of `parse` and `score`: a tree for people, JSON or CSV for machines."""
+
+    tree = "tree"
+    json = "json"
+    csv = "csv"
 
 
 def warn(message: str) -> None:

@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from .app import INCLUDE_PINGBACKS_HELP, INCLUDE_UNAPPROVED_HELP, MAX_SIZE_HELP, app, emit, size_limit, warn
-
-
-class ParseFormat(str, Enum):
-    tree = "tree"
-    json = "json"
-    csv = "csv"
+from .app import (
+    INCLUDE_PINGBACKS_HELP,
+    INCLUDE_UNAPPROVED_HELP,
+    MAX_SIZE_HELP,
+    TreeFormat,
+    app,
+    emit,
+    size_limit,
+    warn,
+)
 
 
 @app.command()
 def parse(
     file: str = typer.Argument(..., help="A saved page dump (.txt), a comment table (CSV/JSONL), a Disqus or "
                                "WordPress XML export, a Reddit or Hacker News thread JSON, or - for stdin."),
-    format: ParseFormat = typer.Option(ParseFormat.tree, "--format", "-f", help="tree for people; json or csv for machines."),
+    format: TreeFormat = typer.Option(TreeFormat.tree, "--format", "-f", help="tree for people; json or csv for machines."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of standard output."),
     strict: bool = typer.Option(False, "--strict", help="Treat broken indentation or numbering as an error (exit 2)."),
     max_size: float = typer.Option(50, "--max-size", help=MAX_SIZE_HELP, metavar="MB"),
@@ -37,9 +39,9 @@ def parse(
     for thread in threads:
         for w in thread.warnings:
             warn(w)
-    if format is ParseFormat.json:
+    if format is TreeFormat.json:
         emit(threads_json(threads), output)
-    elif format is ParseFormat.csv:
+    elif format is TreeFormat.csv:
         emit(threads_csv(threads), output)
     else:
         from ..display import render_tree

@@ -43,7 +43,7 @@ def review(
     """
     from ..labels import ALL_LABELS
     from ..model import load_model
-    from ..review import build_review, read_sources, review_csv, reusing_features
+    from ..review import build_review, read_sources, reusing_features, review_csv
     from ..scoring import score_threads
 
     chosen = [p.strip() for p in (labels or ",".join(ALL_LABELS)).split(",") if p.strip()]

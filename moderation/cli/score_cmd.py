@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -16,6 +15,7 @@ from .app import (
     INCLUDE_PINGBACKS_HELP,
     INCLUDE_UNAPPROVED_HELP,
     MAX_SIZE_HELP,
+    TreeFormat,
     app,
     expand_inputs,
     output_stream,
@@ -25,18 +25,12 @@ from .app import (
 )
 
 
-class ScoreFormat(str, Enum):
-    tree = "tree"
-    json = "json"
-    csv = "csv"
-
-
 @app.command()
 def score(
     inputs: list[str] = typer.Argument(..., help="Thread dumps, comment tables (CSV/JSONL), platform exports "
                                        "(Disqus/WordPress XML, Reddit/HN JSON), directories or globs; - for stdin."),
     model_dir: Optional[Path] = typer.Option(None, "--model", help="Model directory (default: the shipped model)."),
-    format: ScoreFormat = typer.Option(ScoreFormat.tree, "--format", "-f", help="tree for people; csv or json for machines."),
+    format: TreeFormat = typer.Option(TreeFormat.tree, "--format", "-f", help="tree for people; csv or json for machines."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of standard output."),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Exit 1 if any comment carries one of these flags (comma-separated)."),
     max_size: float = typer.Option(50, "--max-size", help=MAX_SIZE_HELP + " Tables are streamed and not limited.", metavar="MB"),
@@ -87,11 +81,11 @@ def score(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def _writer(format: ScoreFormat, out, colour: bool):
+def _writer(format: TreeFormat, out, colour: bool):
     from ..score_output import CsvScoreWriter, JsonScoreWriter, TreeScoreWriter
 
-    if format is ScoreFormat.csv:
+    if format is TreeFormat.csv:
         return CsvScoreWriter(out, warn=warn)
-    if format is ScoreFormat.json:
+    if format is TreeFormat.json:
         return JsonScoreWriter(out)
     return TreeScoreWriter(out, colour)
