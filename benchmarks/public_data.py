@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPO))
 from moderation.features import CommentFeaturizer  # noqa: E402
 from moderation.frames import label_set_frame, table_frame  # noqa: E402
 from moderation.labels import BINARY_LABELS  # noqa: E402
-from moderation.training import _fits, _head, _known, _target  # noqa: E402
+from moderation.training import _fits, _head, _known, _target, without_context  # noqa: E402
 
 
 def public_frames(data: Path, seed: int) -> dict[str, pd.DataFrame]:
@@ -52,7 +52,9 @@ def public_frames(data: Path, seed: int) -> dict[str, pd.DataFrame]:
 
 
 def fit(frame: pd.DataFrame, hyper: dict, heads: tuple[str, ...] = (*BINARY_LABELS, "stance")):
-    frame = frame.reset_index(drop=True)
+    """Featurizer and heads fitted as `training.train` fits them (context-free copies included),
+    without its threshold search: these figures are rankings (ROC-AUC) and argmax stance."""
+    frame = without_context(frame.reset_index(drop=True))[0]
     featurizer = CommentFeaturizer(hyper["text_config"]).fit(frame)
     X = featurizer.transform(frame)
     fitted = {}

@@ -31,9 +31,9 @@ def test_csv_columns_and_input_order():
         assert r["stance"] in ("support", "deny", "query", "comment")
 
 
-@pytest.mark.xfail(strict=True, reason="open in issue 6: the shipped model (labels/ + Fox News + COVID conspiracy "
-                   "comments) flags the insult in 1.1.1.2.1.3 but misses the one in 1.1.1.2.1 and the ISIS-transport "
-                   "claim in 1.1.1.2, and its off-topic flags do not follow the drift")
+@pytest.mark.xfail(strict=True, reason="open in issue 6: the shipped model gets the drift into who armed the Nazis "
+                   "and the plain 'Flip a coin.' right, but misses the insults in 1.1.1.2.1 and 1.1.1.2.1.3 and the "
+                   "ISIS-transport claim in 1.1.1.2")
 def test_seed_thread_flags_what_a_reader_would(seed_thread_path):
     rows = {r["id"]: r for r in scores_csv(seed_thread_path)}
     flags = {cid: set(filter(None, r["flags"].split(";"))) for cid, r in rows.items()}
