@@ -33,6 +33,7 @@ CONTEXT_NAMES = (
 _SECOND_PERSON = re.compile(r"\b(?:you|your|yours|you're|youre|yourself|u|ur|ya)\b", re.I)
 _URL = re.compile(r"https?://|www\.|\.(?:com|net|org|io|example)\b", re.I)
 _WORDS = re.compile(r"\w+")
+SIMILARITY = "similarity"  # the name of the similarity vectoriser in a saved state
 
 
 def _tfidf(params: dict, kind: str):
@@ -139,21 +140,41 @@ class CommentFeaturizer:
         return names + [f"context:{n}" for n in CONTEXT_NAMES]
 
     def state(self) -> dict:
-        """The fitted parts, made compact and deterministic for saving: vocabularies as plain
-        ints (not thousands of numpy scalars), no `stop_words_` (scikit-learn keeps the dropped
-        terms only for inspection) and no `_stop_words_id` (a cached object id, only used to
-        skip a consistency check)."""
-        for v in (*self.text_vectorizers_.values(), self.similarity_):
-            v.vocabulary_ = {term: int(index) for term, index in v.vocabulary_.items()}
-            for attr in ("stop_words_", "_stop_words_id"):  # the latter is an id(): differs per run
+        """The fitted parts, made compact and deterministic for saving. Vocabularies are stored
+        as one newline-joined string of terms in index order, not as dicts: skops writes a
+        dict entry by entry, and half a million entries made loading take seconds (a cold
+        `moderate score`, every review, the service's start). Terms never hold a newline
+        (tokens and character n-grams are cut at whitespace); one that did would keep its dict.
+        Also dropped: `stop_words_` (kept by scikit-learn only for inspection) and
+        `_stop_words_id` (an id(), different on every run). The live vectorisers are not
+        changed."""
+        import copy
+
+        vectorizers = {**self.text_vectorizers_, SIMILARITY: self.similarity_}
+        saved, vocabularies = {}, {}
+        for name, v in vectorizers.items():
+            v = copy.copy(v)
+            for attr in ("stop_words_", "_stop_words_id"):
                 if hasattr(v, attr):
                     delattr(v, attr)
-        return {"text_config": self.text_config, "text_vectorizers": self.text_vectorizers_,
-                "similarity": self.similarity_}
+            terms = sorted(v.vocabulary_, key=v.vocabulary_.__getitem__)
+            if any("\n" in t for t in terms):
+                v.vocabulary_ = {term: int(index) for term, index in v.vocabulary_.items()}
+            else:
+                vocabularies[name] = "\n".join(terms)
+                del v.vocabulary_
+            saved[name] = v
+        similarity = saved.pop(SIMILARITY)
+        return {"text_config": self.text_config, "text_vectorizers": saved, "similarity": similarity,
+                "vocabularies": vocabularies}
 
     @classmethod
     def from_state(cls, state: dict) -> "CommentFeaturizer":
+        """Rebuild from `state()`, or from the older state with dict vocabularies (format 1)."""
         self = cls(state["text_config"])
-        self.text_vectorizers_ = state["text_vectorizers"]
+        self.text_vectorizers_ = dict(state["text_vectorizers"])
         self.similarity_ = state["similarity"]
+        for name, terms in state.get("vocabularies", {}).items():
+            v = self.similarity_ if name == SIMILARITY else self.text_vectorizers_[name]
+            v.vocabulary_ = {term: index for index, term in enumerate(terms.split("\n"))}
         return self

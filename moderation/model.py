@@ -24,7 +24,8 @@ import numpy as np
 from .errors import ModelError
 from .labels import BINARY_LABELS, STANCES
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: vocabularies as joined strings (features.state); 1 still loads
+READABLE_FORMATS = (1, 2)
 MODEL_FILE = "model.skops"
 CARD_FILE = "card.json"
 REBUILD_HINT = "rebuild it with `moderate train` (defaults: labels/ -> models/default)"
@@ -108,6 +109,7 @@ class ModerationModel:
             "thresholds": self.thresholds,
         }))
         card = dict(self.card)
+        card["format"] = FORMAT_VERSION  # what this file is written in, whatever it was loaded from
         card["model_sha256"] = sha256_bytes(payload)
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
@@ -220,8 +222,8 @@ def load_model(directory: str | Path | None = None) -> ModerationModel:
     if sha256_bytes(data) != card.get("model_sha256"):
         raise ModelError("model file does not match its card's SHA-256 (corrupt or replaced)", path=model_file,
                          hint=REBUILD_HINT)
-    if card.get("format") != FORMAT_VERSION:
-        raise ModelError(f"model format {card.get('format')} is not the format {FORMAT_VERSION} this "
+    if card.get("format") not in READABLE_FORMATS:
+        raise ModelError(f"model format {card.get('format')} is not a format ({', '.join(map(str, READABLE_FORMATS))}) this "
                          f"version of moderation ({__version__}) reads", path=path, hint=REBUILD_HINT)
     made_with = str(card.get("versions", {}).get("scikit-learn", ""))
     if made_with.split(".")[:2] != sklearn.__version__.split(".")[:2]:

@@ -167,3 +167,20 @@ def test_shipped_model_scores_bare_comments_sensibly():
     flags = [set(filter(None, f.split(";"))) for f in scores["flags"]]
     assert flags[0] == set() and flags[1] <= {"off_topic"}
     assert "incivility" in flags[2] and "conspiracy" in flags[3]
+
+
+def test_saved_state_keeps_vocabularies_compact_and_older_states_still_load(small_model, small_frame):
+    """Vocabularies are saved as one joined string each (fast to load); a format-1 state with
+    dict vocabularies rebuilds the same featurizer."""
+    from moderation.features import CommentFeaturizer
+
+    featurizer = load_model(small_model).featurizer
+    state = featurizer.state()
+    assert set(state["vocabularies"]) == {*state["text_vectorizers"], "similarity"}
+    assert not hasattr(state["similarity"], "vocabulary_") and hasattr(featurizer.similarity_, "vocabulary_")
+    old = dict(state)
+    vocabularies = old.pop("vocabularies")
+    for name, v in [*old["text_vectorizers"].items(), ("similarity", old["similarity"])]:
+        v.vocabulary_ = {t: i for i, t in enumerate(vocabularies[name].split("\n"))}
+    rebuilt = CommentFeaturizer.from_state(old)
+    assert (rebuilt.transform(small_frame) != featurizer.transform(small_frame)).nnz == 0
