@@ -21,6 +21,7 @@ the rule for what is shown is:
 - a comment without a parent (or without an article) has 0 for every feature that needs one
   (similarity to parent, …); those contributions are added to `top-level comment` (or `no
   article`) rather than shown as `low similarity to parent`, which would read as a finding;
+- "has an article" is never shown as a reason (it is how the comment came, not what it says);
 - largest first, at most `top` per label.
 
 Absent n-grams are never shown (the absence of "thanks" is not a reason a moderator can act on).
@@ -123,13 +124,17 @@ def explanations(model, frame, labels_per_row: list[list[str]], top: int = 5) ->
             pairs = [(readable(names[t_idx[j]]), float(contrib[j])) for j in keep]
             delta = _fold(coef[n_text:] * (context - base), context)
             pairs += [(readable(f"context:{CONTEXT_NAMES[j]}", context[j] >= base[j]), float(delta[j]))
-                      for j in np.flatnonzero(delta > 0)]
+                      for j in np.flatnonzero(delta > 0) if not (j == _HAS_ARTICLE and context[j] >= base[j])]
             pairs.sort(key=lambda p: (-p[1], p[0]))
             result[i][label] = pairs[:top]
     return result
 
 
 _INDEX = {n: i for i, n in enumerate(CONTEXT_NAMES)}
+#: "Has an article" is how the comment was given, not something it does: every comment on a
+#: moderator's site has one (the model also trains on context-free copies, so the feature is
+#: not constant). It still counts in the score; it is never shown as a reason.
+_HAS_ARTICLE = _INDEX["has_article"]
 #: Features that are 0 only because there is no parent (or no article): without one, their
 #: contribution belongs to "top-level comment" (or "no article"), not to "low similarity".
 _NEEDS = {"has_parent": ("sim_parent", "parent_sim_article", "parent_is_question", "quoted_overlap"),
