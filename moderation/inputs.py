@@ -149,15 +149,26 @@ def iter_batches(sources: Iterable[str | Path], *, batch_rows: int = 20_000, max
             for batch in stream_table(path, batch_rows=batch_rows, progress=callback):
                 yield [_named(t, path.stem) for t in batch]
             continue
-        for thread in iter_threads(source if path is None else path, strict=strict, max_bytes=max_bytes,
-                                   include_unapproved=include_unapproved, include_pingbacks=include_pingbacks):
-            pending.append(_named(thread, "stdin" if path is None else path.stem))
+        for _, thread in iter_named([source], strict=strict, max_bytes=max_bytes,
+                                    include_unapproved=include_unapproved, include_pingbacks=include_pingbacks):
+            pending.append(thread)
             pending_rows += len(thread.comments)
             if pending_rows >= batch_rows:
                 yield pending
                 pending, pending_rows = [], 0
     if pending:
         yield pending
+
+
+def iter_named(sources: Iterable[str | Path], *, strict: bool = False, max_bytes: int | None = DEFAULT_MAX_BYTES,
+               include_unapproved: bool = False, include_pingbacks: bool = False) -> Iterator[tuple[str, Thread]]:
+    """(source, thread) for every thread of every input, in order. A thread without an id takes
+    its file's stem (`stdin` for `-`), so rows from many files stay apart in any output."""
+    for source in sources:
+        path = None if source == "-" else Path(source)
+        for thread in iter_threads(source if path is None else path, strict=strict, max_bytes=max_bytes,
+                                   include_unapproved=include_unapproved, include_pingbacks=include_pingbacks):
+            yield str(source), _named(thread, "stdin" if path is None else path.stem)
 
 
 def _named(thread: Thread, name: str) -> Thread:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import TableError
-from .labels import ALL_LABELS, ARTICLES_DIR, REVIEWED_COLUMNS, REVIEWED_NAME, STANCES, split_of
+from .labels import ALL_LABELS, ARTICLES_DIR, REVIEWED_COLUMNS, REVIEWED_NAME, STANCES, parse_stance, split_of
 
 TRUE_WORDS = ("1", "yes", "y", "true", "x")
 FALSE_WORDS = ("0", "no", "n", "false")
@@ -63,12 +63,11 @@ def parse_decision(value: str) -> int | None:
 
 
 def parse_stance_decision(value: str) -> str | None:
-    v = value.strip().lower()
-    if v == "":
-        return None
-    if v in STANCES:
-        return v
-    raise ValueError(STANCE_HELP)
+    """A stance in any case, blank for not reviewed (labels.parse_stance, with the sheet's wording)."""
+    try:
+        return parse_stance(value)
+    except ValueError:
+        raise ValueError(STANCE_HELP) from None
 
 
 @dataclass

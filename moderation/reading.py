@@ -56,13 +56,19 @@ def _stderr(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
 
 
-def read_text(path: str | Path, max_bytes: int | None = DEFAULT_MAX_BYTES, warn=None) -> str:
-    """The file's text, or an InputError naming the file and what to do."""
+def require_file(path: str | Path) -> Path:
+    """The path, or an InputError if it is missing or a directory: every reader's first check."""
     p = Path(path)
     if not p.exists():
         raise InputError("no such file", path=p, hint="check the path")
     if p.is_dir():
         raise InputError("is a directory, not a file", path=p, hint="pass the files inside it")
+    return p
+
+
+def read_text(path: str | Path, max_bytes: int | None = DEFAULT_MAX_BYTES, warn=None) -> str:
+    """The file's text, or an InputError naming the file and what to do."""
+    p = require_file(path)
     try:
         size = p.stat().st_size
         if max_bytes is not None and size > max_bytes:

@@ -73,13 +73,10 @@ def render_report(threads: list[Thread], scores, summaries: list | None = None, 
     if len(scores) != total:
         raise ValueError(f"scores has {len(scores)} rows for {total} comments in {len(threads)} threads")
     if summaries is None:
+        from .scoring import per_thread
         from .summary import summarise
 
-        summaries = []
-        start = 0
-        for thread in threads:
-            summaries.append(summarise(thread, scores.iloc[start:start + len(thread.comments)]))
-            start += len(thread.comments)
+        summaries = [summarise(thread, rows) for thread, rows in per_thread(threads, scores)]
     summaries = [s if isinstance(s, dict) else s.as_dict() for s in summaries]
     if len(summaries) != len(threads):
         raise ValueError(f"{len(summaries)} summaries for {len(threads)} threads")

@@ -60,23 +60,22 @@ class Sources:
 def read_sources(files: Sequence[str], max_bytes: int | None = None, warn: Callable[[str], None] | None = None) -> Sources:
     """Every thread of every input, each with a thread id (a dump's file stem when it has none)."""
     from .decision_log import is_decision_log, read_decisions
-    from .inputs import read_threads
+    from .inputs import iter_named
 
     threads, sources = [], []
     for f in files:
         # A `moderate serve` log (review --from-log made the sheet) re-reads as its decisions.
         if f != "-" and is_decision_log(f):
-            found = read_decisions(f)
+            found = [(f, t) for t in read_decisions(f)]
         else:
-            found = read_threads(f if f == "-" else Path(f), max_bytes=max_bytes)
-        for thread in found:
-            if not thread.thread_id:
-                thread.thread_id = "stdin" if f == "-" else Path(f).stem
+            found = iter_named([f], max_bytes=max_bytes)
+        for source, thread in found:
+            thread.thread_id = thread.thread_id or Path(source).stem
             if warn:
                 for w in thread.warnings:
                     warn(w)
             threads.append(thread)
-            sources.append(f)
+            sources.append(source)
     return Sources(threads, sources)
 
 

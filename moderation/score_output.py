@@ -9,18 +9,10 @@ is streamed as `{"threads": [ … ]}` without ever holding all threads.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import TextIO
 
+from .scoring import per_thread
 from .thread import Thread
-
-
-def per_thread(threads: list[Thread], table) -> Iterator[tuple[Thread, object]]:
-    """(thread, its rows of the score table): the table holds every thread's comments in order."""
-    start = 0
-    for thread in threads:
-        yield thread, table.iloc[start:start + len(thread.comments)]
-        start += len(thread.comments)
 
 
 class CsvScoreWriter:

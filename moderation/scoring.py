@@ -54,6 +54,15 @@ def score_threads(model, threads: list[Thread], explain: bool = False):
     return out
 
 
+def per_thread(threads: list[Thread], table):
+    """(thread, its rows of the score table) for each thread: `score_threads` lays the table out
+    thread after thread, comments in order."""
+    start = 0
+    for thread in threads:
+        yield thread, table.iloc[start:start + len(thread.comments)]
+        start += len(thread.comments)
+
+
 def as_threads(obj) -> list[Thread]:
     """Accept a Thread, a list of Threads, a path, or a DataFrame of comments (`text` column)."""
     from pathlib import Path

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .errors import InputError, TableError
-from .reading import check_and_decode
+from .reading import check_and_decode, require_file
 from .tables import _thread, iter_stream_rows
 from .thread import Thread
 
@@ -29,10 +29,7 @@ Progress = Callable[[int, int], None]  # (bytes read so far, rows read so far)
 
 def _encoding_of(path: Path, warn: Callable[[str], None] | None) -> str:
     """Refuse a missing, empty or binary file, and pick the encoding from its first MiB."""
-    if not path.exists():
-        raise InputError("no such file", path=path, hint="check the path")
-    if path.is_dir():
-        raise InputError("is a directory, not a file", path=path, hint="pass the files inside it")
+    require_file(path)
     try:
         with path.open("rb") as fh:
             head = fh.read(_SNIFF_BYTES)

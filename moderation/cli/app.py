@@ -165,14 +165,10 @@ app.add_typer(labels_app, name="labels")
 def read_inputs(inputs: list[str], max_size: float) -> list:
     """Every thread in the inputs (see expand_inputs), warnings on stderr; a thread without an
     id is named after its file so rows from many files stay apart."""
-    from ..inputs import read_threads
+    from ..inputs import iter_named
 
-    threads = []
-    for f in expand_inputs(inputs):
-        for thread in read_threads(f if f == "-" else Path(f), max_bytes=size_limit(max_size)):
-            if not thread.thread_id:
-                thread.thread_id = "stdin" if f == "-" else Path(f).stem
-            for w in thread.warnings:
-                warn(w)
-            threads.append(thread)
+    threads = [thread for _, thread in iter_named(expand_inputs(inputs), max_bytes=size_limit(max_size))]
+    for thread in threads:
+        for w in thread.warnings:
+            warn(w)
     return threads

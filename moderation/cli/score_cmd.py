@@ -9,7 +9,6 @@ from typing import Optional
 
 import typer
 
-from ..errors import ModerationError
 from .app import (
     EXIT_FINDINGS,
     INCLUDE_PINGBACKS_HELP,
@@ -51,9 +50,11 @@ def score(
     if unknown:
         raise typer.BadParameter(f"unknown label(s) {', '.join(unknown)}; use {', '.join(BINARY_LABELS)}", param_hint="--fail-on")
     files = expand_inputs(inputs)
+    from ..reading import require_file
+
     for f in files:  # say what is missing before any output is written
-        if f != "-" and not Path(f).exists():
-            raise ModerationError("no such file", path=f, hint="check the path")
+        if f != "-":
+            require_file(f)
     from ..inputs import iter_batches
     from ..model import load_model
     from ..scoring import score_threads

@@ -31,7 +31,7 @@ def summary(
     Per thread: flags per label, stance toward the article and in replies, how contested, the
     most heated subthread, where it derails, the most flagged authors."""
     from ..model import load_model
-    from ..scoring import score_threads
+    from ..scoring import per_thread, score_threads
     from ..summary import summarise
 
     threads = read_inputs(inputs, max_size)
@@ -39,10 +39,7 @@ def summary(
     print(f"summarising {len(threads)} thread{'s' if len(threads) != 1 else ''} "
           f"({sum(len(t.comments) for t in threads)} comments)", file=sys.stderr)
     table = score_threads(model, threads)
-    summaries, start = [], 0
-    for thread in threads:
-        summaries.append(summarise(thread, table.iloc[start:start + len(thread.comments)]))
-        start += len(thread.comments)
+    summaries = [summarise(thread, rows) for thread, rows in per_thread(threads, table)]
     if format is SummaryFormat.json:
         import json
 

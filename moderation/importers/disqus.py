@@ -28,25 +28,20 @@ _BATCH = 2000
 
 
 class _DisqusHandler(Handler):
+    ROOT, ROOT_HINT = "disqus", "pass a Disqus XML export"
+
     def __init__(self, store: sqlite3.Connection, name: str) -> None:
-        super().__init__()
+        super().__init__(name)
         self.store = store
-        self.name = name
         self.item: str | None = None  # "thread" or "post" while inside one at depth 2
         self.fields: dict[str, str] = {}
         self.item_line: int | None = None
         self.seq = 0
         self.threads: list[tuple] = []
         self.posts: list[tuple] = []
-        self.root_seen = False
 
     def start(self, name: str, attrs) -> None:
-        if self.depth == 1:
-            if name != "disqus":
-                raise ParseError(f"root element is <{name}>, not <disqus>", path=self.name, line=self.line(),
-                                 hint="pass a Disqus XML export")
-            self.root_seen = True
-        elif self.depth == 2:
+        if self.depth == 2:
             if name in ("thread", "post"):
                 self.item = name
                 self.fields = {"dsq:id": attribute(attrs, "id") or ""}
@@ -118,8 +113,7 @@ def iter_disqus(chunks: Iterable[bytes], name: str, options: ImportOptions | Non
             for _ in stream(chunks, handler, name):
                 pass
             handler.flush()
-            if not handler.root_seen:
-                raise ParseError("no <disqus> element", path=name, hint="pass a Disqus XML export")
+            handler.require_root()
             store.execute("CREATE INDEX posts_by_thread ON posts (thread, seq)")
             yield from _threads(store, name, options)
         finally:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from ..errors import ParseError
 from ..thread import Article, Thread
 from .html_text import html_text, plain_line
 from .records import ImportOptions, Record, build_thread, utc_from_iso
@@ -25,9 +24,10 @@ _STATUS = {"1": None, "approve": None, "approved": None, "0": "unapproved", "hol
 
 
 class _WxrHandler(Handler):
+    ROOT, ROOT_HINT = "rss", "pass a WordPress export (Tools → Export)"
+
     def __init__(self, name: str, options: ImportOptions) -> None:
-        super().__init__()
-        self.name = name
+        super().__init__(name)
         self.options = options
         self.site = ""
         self.item: dict[str, str] | None = None
@@ -36,15 +36,9 @@ class _WxrHandler(Handler):
         self.comment_line: int | None = None
         self.records: list[Record] = []
         self.item_depth = 0
-        self.root_seen = False
 
     def start(self, name: str, attrs) -> None:
-        if self.depth == 1:
-            if name != "rss":
-                raise ParseError(f"root element is <{name}>, not <rss>", path=self.name, line=self.line(),
-                                 hint="pass a WordPress export (Tools → Export)")
-            self.root_seen = True
-        elif name == "item" and self.item is None:
+        if name == "item" and self.item is None:
             self.item, self.item_line, self.records, self.item_depth = {}, self.line(), [], self.depth
         elif name == "wp:comment" and self.item is not None and self.comment is None:
             self.comment, self.comment_line = {}, self.line()
@@ -102,5 +96,4 @@ def iter_wxr(chunks: Iterable[bytes], name: str, options: ImportOptions | None =
     """Threads of a WordPress export, each handed back as soon as its `</item>` is read."""
     handler = _WxrHandler(name, options or ImportOptions())
     yield from stream(chunks, handler, name)
-    if not handler.root_seen:
-        raise ParseError("no <rss> element", path=name, hint="pass a WordPress export (Tools → Export)")
+    handler.require_root()

@@ -47,7 +47,12 @@ class Handler:
     Its methods are installed straight on the defused expat parser (see `_parser`), skipping
     the SAX layer's per-element objects: a third of the import time otherwise."""
 
-    def __init__(self) -> None:
+    ROOT = ""  # the export's root element, checked as soon as it opens
+    ROOT_HINT = ""  # what to pass instead, when it is something else
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.root_seen = False
         self.depth = 0
         self.capturing = False
         self.expat: Any = None
@@ -74,7 +79,18 @@ class Handler:
         self.depth += 1
         if self._text:
             self._text = []
-        self.start(self._names.get(raw) or self.key(raw), attrs)
+        name = self._names.get(raw) or self.key(raw)
+        if self.depth == 1:
+            if name != self.ROOT:
+                raise ParseError(f"root element is <{name}>, not <{self.ROOT}>", path=self.name, line=self.line(),
+                                 hint=self.ROOT_HINT)
+            self.root_seen = True
+        self.start(name, attrs)
+
+    def require_root(self) -> None:
+        """After the whole input: an empty or root-less document is an error, not no threads."""
+        if not self.root_seen:
+            raise ParseError(f"no <{self.ROOT}> element", path=self.name, hint=self.ROOT_HINT)
 
     def on_end(self, raw: str) -> None:
         text = ""
