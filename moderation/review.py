@@ -57,8 +57,10 @@ class Sources:
     sources: list[str]
 
 
-def read_sources(files: Sequence[str], max_bytes: int | None = None, warn: Callable[[str], None] | None = None) -> Sources:
-    """Every thread of every input, each with a thread id (a dump's file stem when it has none)."""
+def read_sources(files: Sequence[str], max_bytes: int | None = None, warn: Callable[[str], None] | None = None,
+                 *, include_unapproved: bool = False, include_pingbacks: bool = False) -> Sources:
+    """Every thread of every input, each with a thread id (a dump's file stem when it has none);
+    WordPress comments left out by default come in with the two `include_` switches."""
     from .decision_log import is_decision_log, read_decisions
     from .inputs import iter_named
 
@@ -68,7 +70,8 @@ def read_sources(files: Sequence[str], max_bytes: int | None = None, warn: Calla
         if f != "-" and is_decision_log(f):
             found = [(f, t) for t in read_decisions(f)]
         else:
-            found = iter_named([f], max_bytes=max_bytes)
+            found = iter_named([f], max_bytes=max_bytes, include_unapproved=include_unapproved,
+                               include_pingbacks=include_pingbacks)
         for source, thread in found:
             thread.thread_id = thread.thread_id or Path(source).stem
             if warn:

@@ -89,3 +89,13 @@ def test_malformed_export_is_one_line_and_exit_2(tmp_path):
         err = result.stderr.decode().strip()
         assert err.startswith(f"error: {broken}:") and "not well-formed XML" in err
         assert "Traceback" not in err and len(err.splitlines()) == 1
+
+
+def test_review_takes_the_wordpress_include_flags_too(tmp_path):
+    def sheet_rows(*flags: str) -> int:
+        out = tmp_path / f"review{len(flags)}.csv"
+        result = run_cli("review", WXR, "--output", out, "--min-score", "0", *flags)
+        assert result.returncode == 0, result.stderr.decode()
+        return len(list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig")))))
+
+    assert sheet_rows("--include-unapproved", "--include-pingbacks") - sheet_rows() == 4

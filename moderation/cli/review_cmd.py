@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from .app import MAX_SIZE_HELP, app, emit, expand_inputs, size_limit, warn
+from .app import INCLUDE_PINGBACKS_HELP, INCLUDE_UNAPPROVED_HELP, MAX_SIZE_HELP, app, emit, expand_inputs, size_limit, warn
 
 
 @app.command()
@@ -22,6 +22,8 @@ def review(
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Keep only the first N rows (after sorting)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace --output if it exists."),
     max_size: float = typer.Option(50, "--max-size", help=MAX_SIZE_HELP, metavar="MB"),
+    include_unapproved: bool = typer.Option(False, "--include-unapproved", help=INCLUDE_UNAPPROVED_HELP),
+    include_pingbacks: bool = typer.Option(False, "--include-pingbacks", help=INCLUDE_PINGBACKS_HELP),
     from_log: Optional[Path] = typer.Option(None, "--from-log", help="Review the live decisions in this `moderate serve` log (instead of INPUTs), with the scores the service answered with."),
     since: Optional[str] = typer.Option(None, "--since", help="With --from-log: decisions at or after this time (ISO 8601; UTC if no zone)."),
     until: Optional[str] = typer.Option(None, "--until", help="With --from-log: decisions before this time."),
@@ -67,7 +69,8 @@ def review(
         model = load_model(model_dir)
         scores = decision_scores(threads)  # the scores the service answered with, not a re-score
     else:
-        found = read_sources(expand_inputs(inputs), size_limit(max_size), warn)
+        found = read_sources(expand_inputs(inputs), size_limit(max_size), warn, include_unapproved=include_unapproved,
+                             include_pingbacks=include_pingbacks)
         model = reusing_features(load_model(model_dir))
         scores = score_threads(model, found.threads)
     rows = build_review(found.threads, scores, model, sources=found.sources, labels=chosen, min_score=min_score,
