@@ -65,12 +65,12 @@ def context_baseline(model, frame=None) -> np.ndarray:
         return np.array([float(recorded.get(n, 0.0)) for n in CONTEXT_NAMES], dtype=np.float64)
     if frame is None or len(frame) == 0:
         return np.zeros(len(CONTEXT_NAMES))
-    return np.asarray(model.featurizer._context(frame), dtype=np.float64).mean(axis=0)
+    return np.asarray(model.featurizer.context(frame), dtype=np.float64).mean(axis=0)
 
 
 def baseline_record(featurizer, frame) -> dict:
     """What training stores in the card: mean context features over the training rows."""
-    means = np.asarray(featurizer._context(frame), dtype=np.float64).mean(axis=0)
+    means = np.asarray(featurizer.context(frame), dtype=np.float64).mean(axis=0)
     return {"rule": "mean feature values of the training comments (n-grams: 0)",
             "context": {n: round(float(v), 6) for n, v in zip(CONTEXT_NAMES, means)}}
 

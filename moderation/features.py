@@ -30,17 +30,25 @@ CONTEXT_NAMES = (
     "question_marks", "ends_with_question", "parent_is_question", "second_person", "quoted_overlap",
     "has_quotes", "log_length", "caps_ratio", "exclamations", "has_url",
 )
-_SECOND_PERSON = re.compile(r"\b(?:you|your|yours|you're|youre|yourself|u|ur|ya)\b", re.I)
-_URL = re.compile(r"https?://|www\.|\.(?:com|net|org|io|example)\b", re.I)
-_WORDS = re.compile(r"\w+")
+SECOND_PERSON = frozenset({"you", "your", "yours", "youre", "yourself", "u", "ur", "ya"})  # "you're" is "you" + "re"
+_URL = re.compile(r"https?://|www\.|\.(?:com|net|org|io|example)\b", re.IGNORECASE)
 SIMILARITY = "similarity"  # the name of the similarity vectoriser in a saved state
 
 
-def _tfidf(params: dict, kind: str):
+def clean(text: str) -> str:
+    """Text as the vectorisers see it: NUL (which numpy strings cannot hold) becomes a space."""
+    return text.replace("\x00", " ") if "\x00" in text else text
+
+
+def _fit_tfidf(texts: list[str], params: dict, max_features: int, stop_words=None):
+    """Vocabulary and idf by scikit-learn, compiled for fast batch transforms."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    return TfidfVectorizer(sublinear_tf=True, lowercase=True, dtype=np.float32,
-                           max_features=MAX_FEATURES[kind], **params)
+    from .tfidf import from_sklearn
+
+    vectorizer = TfidfVectorizer(sublinear_tf=True, lowercase=True, dtype=np.float32, max_features=max_features,
+                                 stop_words=stop_words, **params).fit(texts)
+    return from_sklearn(vectorizer)
 
 
 def _row_cosine(a, b) -> np.ndarray:
@@ -50,83 +58,82 @@ def _row_cosine(a, b) -> np.ndarray:
 
 class CommentFeaturizer:
     """Fit on a training frame (columns of `frames.CONTEXT_COLUMNS`); transform any frame into
-    one sparse matrix shared by all heads. Holds only scikit-learn objects and plain data, so
-    it is saved as its `state()` and rebuilt with `from_state()`: nothing custom to unpickle."""
+    one sparse matrix shared by all heads. Fitted state is plain arrays and settings
+    (`state()` / `from_state()`), so a model file holds no code to unpickle."""
 
     def __init__(self, text_config: str = "word+char") -> None:
         self.text_config = text_config
 
-    def fit(self, frame) -> "CommentFeaturizer":
-        texts = frame["text"].tolist()
-        self.text_vectorizers_ = {kind: _tfidf(params, kind).fit(texts)
+    def fit(self, frame) -> CommentFeaturizer:
+        texts = [clean(t) for t in frame["text"].tolist()]
+        self.text_vectorizers_ = {kind: _fit_tfidf(texts, params, MAX_FEATURES[kind])
                                   for kind, params in TEXT_CONFIGS[self.text_config].items()}
         # Similarity vocabulary: single words of comments and articles, English stop words out.
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        corpus = texts + list(dict.fromkeys(t for t in frame["article_text"] if t))
-        self.similarity_ = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=1,
-                                           max_features=100_000, dtype=np.float32).fit(corpus)
+        corpus = texts + list(dict.fromkeys(clean(t) for t in frame["article_text"] if t))
+        self.similarity_ = _fit_tfidf(corpus, {"min_df": 1}, 100_000, stop_words="english")
         return self
 
-    def _unique_transform(self, texts):
-        """Vectorise repeated texts (an article under every comment) once each."""
-        import pandas as pd
+    def transform(self, frame):
+        """One CSR row per frame row: the text blocks, then the context features."""
+        return self.transform_rows(frame["text"].tolist(), frame["parent_text"].tolist(),
+                                   frame["article_text"].tolist(), frame["quotes"].tolist(),
+                                   frame["depth"].to_numpy(dtype=np.float32))
 
-        codes, uniques = pd.factorize(pd.Series(texts, dtype="object"), sort=False)
-        return self.similarity_.transform(list(uniques))[codes]
+    def context(self, frame) -> np.ndarray:
+        """The context features alone (dense, one row per frame row)."""
+        return self.transform(frame)[:, -len(CONTEXT_NAMES):].toarray()
 
-    def _context(self, frame) -> np.ndarray:
-        text = frame["text"].tolist()
-        parent = frame["parent_text"].tolist()
-        article = frame["article_text"].tolist()
-        quotes = frame["quotes"].tolist()
-        c = self.similarity_.transform(text)
-        p = self._unique_transform(parent)
-        a = self._unique_transform(article)
-        has_article = np.array([bool(t.strip()) for t in article], dtype=np.float32)
+    def transform_rows(self, text: list[str], parent: list[str], article: list[str], quotes: list[str], depth):
+        from scipy.sparse import hstack
+
+        return hstack(self.transform_blocks(text, parent, article, quotes, depth), format="csr", dtype=np.float32)
+
+    def transform_blocks(self, text: list[str], parent: list[str], article: list[str], quotes: list[str], depth):
+        """The matrix as its column blocks (each text vectoriser's, then the context's):
+        scoring multiplies them one by one rather than paying to stack them."""
+        from scipy.sparse import csr_matrix
+
+        from .tfidf import TextBatch
+
+        # Every distinct text once (a parent is usually another comment of the batch, an
+        # article is under every comment): comments first, then the parents and articles.
+        index: dict[str, int] = {}
+        for t in (*text, *parent, *article):
+            index.setdefault(t, len(index))
+        rows = {"text": np.fromiter(map(index.__getitem__, text), np.int64, len(text)),
+                "parent": np.fromiter(map(index.__getitem__, parent), np.int64, len(parent)),
+                "article": np.fromiter(map(index.__getitem__, article), np.int64, len(article))}
+        batch = TextBatch([clean(t) for t in index])
+        blocks = [v.transform(batch)[rows["text"]] for _, v in self._blocks()]
+        # Every context feature is in [0, 1] with 0 meaning "absent", unscaled and uncentred:
+        # a missing parent or URL contributes nothing, and coefficient x value explains a score.
+        blocks.append(csr_matrix(self._context(batch, rows, text, parent, article, quotes, depth)))
+        return blocks
+
+    def _context(self, batch, rows, text, parent, article, quotes, depth) -> np.ndarray:
+        similarity = self.similarity_.transform(batch)
+        c, p, a = similarity[rows["text"]], similarity[rows["parent"]], similarity[rows["article"]]
         has_parent = np.array([bool(t.strip()) for t in parent], dtype=np.float32)
         features = np.zeros((len(text), len(CONTEXT_NAMES)), dtype=np.float32)
-        features[:, 0] = has_article
+        features[:, 0] = [bool(t.strip()) for t in article]
         features[:, 1] = _row_cosine(c, a)
         features[:, 2] = has_parent
         features[:, 3] = _row_cosine(c, p)
         features[:, 4] = _row_cosine(p, a) * has_parent
-        features[:, 5] = np.minimum(np.log1p(frame["depth"].to_numpy(dtype=np.float32)) / 3, 1)
-        for i, (t, pt, q) in enumerate(zip(text, parent, quotes)):
-            words = _WORDS.findall(t.lower())
-            n = max(len(words), 1)
-            letters = sum(map(str.isalpha, t)) or 1  # map: the same count, a third of the time
-            features[i, 6] = min(t.count("?"), 3) / 3
-            features[i, 7] = t.rstrip().endswith("?")
-            features[i, 8] = pt.rstrip().endswith("?")
-            features[i, 9] = min(len(_SECOND_PERSON.findall(t)) / n * 5, 1.0)
-            if pt and words:
-                parent_words = set(_WORDS.findall(pt.lower()))
-                features[i, 10] = sum(w in parent_words for w in words) / n
-            features[i, 11] = bool(q)
-            features[i, 12] = min(np.log1p(len(t)) / 8, 1)
-            features[i, 13] = sum(map(str.isupper, t)) / letters
-            features[i, 14] = min(t.count("!"), 3) / 3
-            features[i, 15] = bool(_URL.search(t))
+        features[:, 5] = np.minimum(np.log1p(np.asarray(depth, dtype=np.float32)) / 3, 1)
+        features[:, 6] = np.minimum([t.count("?") for t in text], 3) / 3
+        features[:, 7] = [t.rstrip().endswith("?") for t in text]
+        features[:, 8] = [t.rstrip().endswith("?") for t in parent]
+        words, second_person, overlap = _word_counts(batch, rows)
+        features[:, 9] = np.minimum(second_person / np.maximum(words, 1) * 5, 1.0)
+        features[:, 10] = overlap / np.maximum(words, 1)
+        features[:, 11] = [bool(q) for q in quotes]
+        features[:, 12] = np.minimum(np.log1p(np.fromiter(map(len, text), np.float64, len(text))) / 8, 1)
+        upper, letters = _letter_counts(text)
+        features[:, 13] = upper / np.maximum(letters, 1)
+        features[:, 14] = np.minimum([t.count("!") for t in text], 3) / 3
+        features[:, 15] = [bool(_URL.search(t)) for t in text]
         return features
-
-    def transform(self, frame):
-        from scipy.sparse import csr_matrix, hstack
-
-        from . import char_ngrams
-
-        texts = frame["text"].tolist()
-        blocks = [char_ngrams.transform(v, texts, self._word_cache(kind)) if char_ngrams.supports(v) else v.transform(texts)
-                  for kind, v in self._blocks()]
-        # Every context feature is in [0, 1] with 0 meaning "absent", unscaled and uncentred:
-        # a missing parent or URL contributes nothing, and coefficient x value explains a score.
-        blocks.append(csr_matrix(self._context(frame)))
-        return hstack(blocks, format="csr", dtype=np.float32)
-
-    def _word_cache(self, kind: str) -> dict[str, list[int]]:
-        """Per-vectoriser cache of words' n-gram ids (see char_ngrams); never saved."""
-        caches = self.__dict__.setdefault("_word_caches", {})
-        return caches.setdefault(kind, {})
 
     def _blocks(self):
         """Text vectorisers in the config's fixed order: the heads' coefficients are laid out
@@ -136,45 +143,70 @@ class CommentFeaturizer:
     def feature_names(self) -> list[str]:
         names: list[str] = []
         for kind, v in self._blocks():
-            names += [f"{kind}:{n}" for n in v.get_feature_names_out()]
+            names += [f"{kind}:{n}" for n in v.feature_names()]
         return names + [f"context:{n}" for n in CONTEXT_NAMES]
 
-    def state(self) -> dict:
-        """The fitted parts, made compact and deterministic for saving. Vocabularies are stored
-        as one newline-joined string of terms in index order, not as dicts: skops writes a
-        dict entry by entry, and half a million entries made loading take seconds (a cold
-        `moderate score`, every review, the service's start). Terms never hold a newline
-        (tokens and character n-grams are cut at whitespace); one that did would keep its dict.
-        Also dropped: `stop_words_` (kept by scikit-learn only for inspection) and
-        `_stop_words_id` (an id(), different on every run). The live vectorisers are not
-        changed."""
-        import copy
-
-        vectorizers = {**self.text_vectorizers_, SIMILARITY: self.similarity_}
-        saved, vocabularies = {}, {}
+    def state(self) -> tuple[dict, dict[str, np.ndarray]]:
+        """Settings (JSON-able) and arrays: what a model file stores."""
+        vectorizers = {**dict(self._blocks()), SIMILARITY: self.similarity_}
+        params = {"text_config": self.text_config, "vectorizers": {n: v.params() for n, v in vectorizers.items()}}
+        arrays: dict[str, np.ndarray] = {}
         for name, v in vectorizers.items():
-            v = copy.copy(v)
-            for attr in ("stop_words_", "_stop_words_id"):
-                if hasattr(v, attr):
-                    delattr(v, attr)
-            terms = sorted(v.vocabulary_, key=v.vocabulary_.__getitem__)
-            if any("\n" in t for t in terms):
-                v.vocabulary_ = {term: int(index) for term, index in v.vocabulary_.items()}
-            else:
-                vocabularies[name] = "\n".join(terms)
-                del v.vocabulary_
-            saved[name] = v
-        similarity = saved.pop(SIMILARITY)
-        return {"text_config": self.text_config, "text_vectorizers": saved, "similarity": similarity,
-                "vocabularies": vocabularies}
+            arrays.update(v.arrays(f"features.{name}"))
+        return params, arrays
 
     @classmethod
-    def from_state(cls, state: dict) -> "CommentFeaturizer":
-        """Rebuild from `state()`, or from the older state with dict vocabularies (format 1)."""
-        self = cls(state["text_config"])
-        self.text_vectorizers_ = dict(state["text_vectorizers"])
-        self.similarity_ = state["similarity"]
-        for name, terms in state.get("vocabularies", {}).items():
-            v = self.similarity_ if name == SIMILARITY else self.text_vectorizers_[name]
-            v.vocabulary_ = {term: index for index, term in enumerate(terms.split("\n"))}
+    def from_state(cls, params: dict, arrays) -> CommentFeaturizer:
+        from .tfidf import from_arrays
+
+        self = cls(params["text_config"])
+        built = {name: from_arrays(arrays, f"features.{name}", p) for name, p in params["vectorizers"].items()}
+        self.similarity_ = built.pop(SIMILARITY)
+        self.text_vectorizers_ = built
         return self
+
+
+def _word_counts(batch, rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row: its words (runs of letters and digits), how many address the reader ("you",
+    "ur", ...), and how many of them occur in its parent (quoting, answering point by point)."""
+    ids, doc = batch.token_ids, batch.token_doc
+    per_doc = np.bincount(doc, minlength=batch.n)
+    is_second = np.array([u in SECOND_PERSON for u in batch.uniques], dtype=bool)
+    second_per_doc = np.bincount(doc, weights=is_second[ids], minlength=batch.n) if len(ids) else np.zeros(batch.n)
+    text_doc, parent_doc = rows["text"], rows["parent"]
+    # Every word of every row, with the row's parent: is (parent, word) one of the batch's pairs?
+    start = np.r_[0, np.cumsum(per_doc)[:-1]]
+    length = per_doc[text_doc]
+    total = int(length.sum())
+    position = np.repeat(start[text_doc] - (np.cumsum(length) - length), length) + np.arange(total)
+    size = max(len(batch.uniques), 1)
+    present = np.sort(doc * size + ids)  # repeats do no harm to a membership search
+    wanted = np.repeat(parent_doc, length) * size + ids[position]
+    at = np.minimum(np.searchsorted(present, wanted), max(len(present) - 1, 0))
+    found = present[at] == wanted if len(present) else np.zeros(total, dtype=bool)
+    overlap = np.bincount(np.repeat(np.arange(len(text_doc)), length), weights=found, minlength=len(text_doc))
+    return per_doc[text_doc].astype(np.float64), second_per_doc[text_doc], overlap
+
+
+_BMP_FLAGS: np.ndarray | None = None
+
+
+def _letter_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per text: upper-case letters and letters (str.isupper / str.isalpha per character),
+    from one array of code points rather than a Python call per character."""
+    global _BMP_FLAGS
+    if _BMP_FLAGS is None:  # bit 1: upper case, bit 2: a letter; for the Basic Multilingual Plane
+        chars = [chr(i) for i in range(0x10000)]
+        _BMP_FLAGS = (np.fromiter(map(str.isupper, chars), np.uint8, 0x10000)
+                      | np.fromiter(map(str.isalpha, chars), np.uint8, 0x10000) << 1)
+    lengths = np.fromiter(map(len, texts), np.int64, len(texts))
+    points = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    flags = _BMP_FLAGS[np.minimum(points, 0xFFFF)]
+    beyond = np.flatnonzero(points > 0xFFFF)  # emoji and rarer scripts: asked one by one
+    for i in beyond:
+        ch = chr(points[i])
+        flags[i] = ch.isupper() | ch.isalpha() << 1
+    row = np.repeat(np.arange(len(texts)), lengths)
+    upper = np.bincount(row, weights=flags & 1, minlength=len(texts))
+    letters = np.bincount(row, weights=flags >> 1, minlength=len(texts))
+    return upper, letters

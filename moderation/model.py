@@ -1,11 +1,13 @@
 """The fitted model: one featurizer shared by four heads, their thresholds, and its files.
 
-A model directory holds `model.skops` (the fitted scikit-learn objects, in skops's format,
-which loads without executing code) and `card.json` (versions, training data hash, sources,
-thresholds, held-out metrics). Loading checks the file against the card's SHA-256 and the
-versions it was made with, so a corrupt or foreign file is an error that says how to rebuild.
-The skops file is canonicalised (object ids renumbered, zip timestamps fixed) so the same
-labels and seed give byte-identical files.
+A model directory holds `model.npz` and `card.json` (versions, training data hash, sources,
+thresholds, held-out metrics). `model.npz` is a zip of plain numpy arrays (vocabularies, idf,
+coefficients) and one JSON file of settings, read with `allow_pickle=False`: loading it runs
+no code from the file, unlike a pickle, and needs neither scikit-learn nor skops (format 2 kept
+scikit-learn objects in a skops file; they took two seconds to load). Loading checks the file
+against the card's SHA-256 and its format, so a corrupt or foreign file is an error that says
+how to rebuild. Entries are written in a fixed order with fixed timestamps, so the same labels
+and seed give byte-identical files.
 """
 
 from __future__ import annotations
@@ -24,9 +26,11 @@ import numpy as np
 from .errors import ModelError
 from .labels import BINARY_LABELS, STANCES
 
-FORMAT_VERSION = 2  # 2: vocabularies as joined strings (features.state); 1 still loads
-READABLE_FORMATS = (1, 2)
-MODEL_FILE = "model.skops"
+FORMAT_VERSION = 3  # 3: plain arrays (model.npz); 1 and 2 were scikit-learn objects in model.skops
+READABLE_FORMATS = (3,)
+MODEL_FILE = "model.npz"
+OLD_MODEL_FILE = "model.skops"
+SETTINGS_ENTRY = "settings.json"
 CARD_FILE = "card.json"
 REBUILD_HINT = "rebuild it with `moderate train` (defaults: labels/ -> models/default)"
 
@@ -49,20 +53,35 @@ class ModerationModel:
         `stance` and `stance_<class>` probabilities, in the frame's row order."""
         import pandas as pd
 
-        X = self.featurizer.transform(frame)
-        out = pd.DataFrame(index=frame.index)
+        columns = self.predict_rows(frame["text"].tolist(), frame["parent_text"].tolist(),
+                                    frame["article_text"].tolist(), frame["quotes"].tolist(),
+                                    frame["depth"].to_numpy(dtype=np.float32))
+        return pd.DataFrame(columns, index=frame.index)
+
+    def predict_rows(self, text: list[str], parent: list[str], article: list[str], quotes: list[str],
+                     depth) -> dict[str, object]:
+        """`predict` on plain lists, without pandas (the service scores one comment at a time):
+        column name -> one value per row, columns in `predict`'s order."""
+        from .heads import StackedHeads
+
+        if self.__dict__.get("_stacked_heads") is None:
+            self._stacked_heads = StackedHeads(self.heads)
+        probabilities = self._stacked_heads.predict_proba(
+            self.featurizer.transform_blocks(text, parent, article, quotes, depth))
+        n = len(text)
+        out: dict[str, object] = {}
         for name in BINARY_LABELS:
-            head = self.heads.get(name)
-            out[name] = head.predict_proba(X)[:, 1] if head is not None else np.nan
+            out[name] = probabilities[name][:, 1] if name in probabilities else np.full(n, np.nan)
         stance_head = self.heads.get("stance")
         if stance_head is not None:
-            proba = stance_head.predict_proba(X)
-            classes = list(stance_head.classes_)
-            for s in STANCES:
-                out[f"stance_{s}"] = proba[:, classes.index(s)] if s in classes else 0.0
-            out["stance"] = [STANCES[i] for i in np.argmax(out[[f"stance_{s}" for s in STANCES]].to_numpy(), axis=1)]
-        over = {n: out[n].to_numpy() >= self.thresholds.get(n, 0.5) for n in BINARY_LABELS}  # NaN -> False
-        out["flags"] = [";".join(n for n in BINARY_LABELS if over[n][i]) for i in range(len(out))]
+            proba = probabilities["stance"]
+            classes = [str(c) for c in stance_head.classes_]
+            stacked = np.column_stack([proba[:, classes.index(s)] if s in classes else np.zeros(n) for s in STANCES])
+            for i, s in enumerate(STANCES):
+                out[f"stance_{s}"] = stacked[:, i]
+            out["stance"] = [STANCES[i] for i in np.argmax(stacked, axis=1)]
+        over = {name: out[name] >= self.thresholds.get(name, 0.5) for name in BINARY_LABELS}  # NaN -> False
+        out["flags"] = [";".join(name for name in BINARY_LABELS if over[name][i]) for i in range(n)]
         return out
 
     def score(self, thread_or_table):
@@ -99,15 +118,8 @@ class ModerationModel:
         import shutil
         import tempfile
 
-        import skops.io as sio
-
         target = Path(directory)
-        payload = canonical_skops(sio.dumps({
-            "format": FORMAT_VERSION,
-            "featurizer": self.featurizer.state(),
-            "heads": self.heads,
-            "thresholds": self.thresholds,
-        }))
+        payload = model_bytes(self)
         card = dict(self.card)
         card["format"] = FORMAT_VERSION  # what this file is written in, whatever it was loaded from
         card["model_sha256"] = sha256_bytes(payload)
@@ -153,41 +165,40 @@ def restore_previous(directory: str | Path) -> Path:
     return target
 
 
-def canonical_skops(data: bytes) -> bytes:
-    """skops names its array files and its object references after Python object ids, and
-    stamps the zip with the time; renumber both in order of appearance and zero the times,
-    so equal models give equal bytes."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    ids: dict[int, int] = {}
-    files: dict[str, str] = {}
-
-    def renumber(node):
-        if isinstance(node, dict):
-            out = {}
-            for k, v in node.items():
-                if k == "__id__":
-                    out[k] = ids.setdefault(v, len(ids) + 1)
-                elif k == "file" and isinstance(v, str) and v in names:
-                    out[k] = files.setdefault(v, f"{len(files) + 1:06d}{Path(v).suffix}")
-                else:
-                    out[k] = renumber(v)
-            return out
-        if isinstance(node, list):
-            return [renumber(v) for v in node]
-        return node
-
-    names = set(src.namelist())
-    schema = renumber(json.loads(src.read("schema.json")))
+def model_bytes(model: ModerationModel) -> bytes:
+    """The model file: settings as JSON and every array as a .npy entry, in name order, with
+    fixed timestamps (the same model gives the same bytes)."""
+    settings, arrays = model.featurizer.state()
+    for name, head in model.heads.items():
+        arrays.update(head.arrays(f"heads.{name}"))
+    settings = {"format": FORMAT_VERSION, "featurizer": settings, "heads": list(model.heads),
+                "thresholds": model.thresholds}
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        # Key order is kept as skops wrote it: it is deterministic, and dicts are rebuilt in it.
-        entries = [("schema.json", json.dumps(schema).encode("utf-8"))]
-        entries += sorted((files.get(n, n), src.read(n)) for n in names if n != "schema.json")
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        entries = [(SETTINGS_ENTRY, json.dumps(settings, sort_keys=True).encode("utf-8"))]
+        for name in sorted(arrays):
+            buffer = io.BytesIO()
+            np.lib.format.write_array(buffer, np.ascontiguousarray(arrays[name]), allow_pickle=False)
+            entries.append((f"{name}.npy", buffer.getvalue()))
         for name, content in entries:
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(info, content)
+            archive.writestr(info, content)
     return out.getvalue()
+
+
+def model_from_bytes(data: bytes, card: dict) -> ModerationModel:
+    """Rebuild a model from its file's bytes; arrays only, never a pickle."""
+    from .features import CommentFeaturizer
+    from .heads import LinearHead
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        settings = json.loads(archive.read(SETTINGS_ENTRY))
+        arrays = {name[:-4]: np.lib.format.read_array(io.BytesIO(archive.read(name)), allow_pickle=False)
+                  for name in archive.namelist() if name.endswith(".npy")}
+    featurizer = CommentFeaturizer.from_state(settings["featurizer"], arrays)
+    heads = {name: LinearHead.from_arrays(arrays, f"heads.{name}") for name in settings["heads"]}
+    return ModerationModel(featurizer, heads, {k: float(v) for k, v in settings["thresholds"].items()}, card)
 
 
 def default_model_dir() -> Path:
@@ -204,14 +215,14 @@ def default_model_dir() -> Path:
 
 def load_model(directory: str | Path | None = None) -> ModerationModel:
     """Load a model directory, checking it against its card first."""
-    import sklearn
-    import skops.io as sio
-
     from . import __version__
-    from .features import CommentFeaturizer
 
     path = Path(directory) if directory is not None else default_model_dir()
     model_file, card_file = path / MODEL_FILE, path / CARD_FILE
+    if (path / OLD_MODEL_FILE).is_file() and not model_file.is_file():
+        raise ModelError(f"this model was made by an earlier version of moderation (format 1 or 2, {OLD_MODEL_FILE}); "
+                         f"this version ({__version__}) reads format {FORMAT_VERSION} ({MODEL_FILE})", path=path,
+                         hint=REBUILD_HINT)
     if not model_file.is_file() or not card_file.is_file():
         raise ModelError(f"no model here (needs {MODEL_FILE} and {CARD_FILE})", path=path, hint=REBUILD_HINT)
     try:
@@ -225,20 +236,7 @@ def load_model(directory: str | Path | None = None) -> ModerationModel:
     if card.get("format") not in READABLE_FORMATS:
         raise ModelError(f"model format {card.get('format')} is not a format ({', '.join(map(str, READABLE_FORMATS))}) this "
                          f"version of moderation ({__version__}) reads", path=path, hint=REBUILD_HINT)
-    made_with = str(card.get("versions", {}).get("scikit-learn", ""))
-    if made_with.split(".")[:2] != sklearn.__version__.split(".")[:2]:
-        print(f"warning: {path} was made with scikit-learn {made_with}, this is {sklearn.__version__}; "
-              f"if scores look wrong, {REBUILD_HINT}", file=sys.stderr)
     try:
-        untrusted = sio.get_untrusted_types(data=data)
-        if untrusted:
-            raise ModelError(f"model file holds types this toolkit does not trust: {', '.join(untrusted[:5])}",
-                             path=model_file, hint=REBUILD_HINT)
-        state = sio.loads(data)
-        model = ModerationModel(CommentFeaturizer.from_state(state["featurizer"]), state["heads"],
-                                state["thresholds"], card)
-    except ModelError:
-        raise
+        return model_from_bytes(data, card)
     except Exception as exc:  # noqa: BLE001 - any failure to rebuild the objects is a bad file
         raise ModelError(f"cannot load model: {type(exc).__name__}: {exc}", path=model_file, hint=REBUILD_HINT) from None
-    return model

@@ -90,19 +90,27 @@ class _ReusedFeatures:
 
     def __init__(self, inner) -> None:
         self.inner = inner
+        self.blocks = None
         self.X = None
         self.texts: list[str] = []
 
+    def transform_blocks(self, text, parent, article, quotes, depth):
+        blocks = self.inner.transform_blocks(text, parent, article, quotes, depth)
+        if self.blocks is None:
+            self.blocks, self.texts = blocks, list(text)
+        return blocks
+
     def transform(self, frame):
-        if self.X is not None and len(frame):
+        if self.blocks is not None and len(frame):
             positions = frame.index.to_numpy()
-            if positions.min() >= 0 and positions.max() < self.X.shape[0] and \
+            if positions.min() >= 0 and positions.max() < len(self.texts) and \
                     [self.texts[i] for i in positions] == frame["text"].tolist():
+                if self.X is None:
+                    from scipy.sparse import hstack
+
+                    self.X = hstack(self.blocks, format="csr", dtype=np.float32)
                 return self.X[positions]
-        X = self.inner.transform(frame)
-        if self.X is None:
-            self.X, self.texts = X, frame["text"].tolist()
-        return X
+        return self.inner.transform(frame)
 
     def __getattr__(self, name):
         return getattr(self.inner, name)

@@ -43,9 +43,7 @@ class Hyper:
 def _head(name: str, C: float, seed: int, class_weight=None):
     from sklearn.linear_model import LogisticRegression
 
-    # A fresh float per head: skops stores an object shared by two heads once, so sharing one
-    # float object (as a grid value can be) would change the file, not the model.
-    return LogisticRegression(C=float(C) * 1.0, max_iter=3000, tol=1e-3, random_state=seed, class_weight=class_weight)
+    return LogisticRegression(C=float(C), max_iter=3000, tol=1e-3, random_state=seed, class_weight=class_weight)
 
 
 def _known(frame, name):
@@ -103,11 +101,16 @@ def cross_validate(frame, seed: int = 0, fixed: Hyper | None = None, progress: C
             options["stance"] = [(C, w) for C in C_GRID for w in STANCE_WEIGHTS]
     oof: dict = {}
     for config in configs:
+        # Vocabulary and idf are fitted once per config on all rows, labels unseen, and each
+        # fold slices the one matrix: fitting and featurising five times over was most of
+        # training's time. The held-out fold's text shapes the idf a little; no label of it
+        # reaches the heads, and its n-grams that no training row has get no weight.
+        progress(f"cross-validation: {config} n-grams, featurising {len(frame):,} rows")
+        X = CommentFeaturizer(config).fit(frame).transform(frame)
         for k, (train_idx, val_idx) in enumerate(folds, start=1):
             progress(f"cross-validation: {config} n-grams, fold {k}/{n_splits}")
-            tr, va = frame.iloc[train_idx], frame.iloc[val_idx]
-            featurizer = CommentFeaturizer(config).fit(tr)
-            X_tr, X_va = featurizer.transform(tr), featurizer.transform(va)
+            tr = frame.iloc[train_idx]
+            X_tr, X_va = X[train_idx], X[val_idx]
             for name in heads:
                 m_tr = _known(tr, name)
                 y_tr = _target(tr, name, m_tr)
@@ -158,14 +161,18 @@ def frame_sha256(frame) -> str:
 def binary_metrics(y: np.ndarray, p: np.ndarray, threshold: float) -> dict:
     """Precision, recall and F1 of `p >= threshold`; ROC-AUC and PR-AUC (average precision)
     of the ranking; None for the AUCs when `y` has one class only."""
-    from sklearn.metrics import average_precision_score, precision_recall_fscore_support, roc_auc_score
+    from sklearn.metrics import (
+        average_precision_score,
+        precision_recall_fscore_support,
+        roc_auc_score,
+    )
 
     y = np.asarray(y).astype(int)
     p = np.asarray(p, dtype=float)
     flagged = (p >= threshold).astype(int)
     prec, rec, f1, _ = precision_recall_fscore_support(y, flagged, average="binary", zero_division=0)
     both = len(set(y)) > 1
-    return {"n": int(len(y)), "positives": int(y.sum()), "threshold": float(threshold), "precision": float(prec),
+    return {"n": len(y), "positives": int(y.sum()), "threshold": float(threshold), "precision": float(prec),
             "recall": float(rec), "f1": float(f1),
             "roc_auc": float(roc_auc_score(y, p)) if both else None,
             "pr_auc": float(average_precision_score(y, p)) if both else None}
@@ -230,9 +237,9 @@ def train(frame, *, seed: int = 0, hyper: Hyper | None = None, heldout=None, sou
 
     import scipy
     import sklearn
-    import skops
 
     from . import __version__
+    from .heads import LinearHead
 
     if not hasattr(frame, "columns"):  # a labels directory: its train split, measured on its test split
         from .frames import label_set_frame
@@ -261,7 +268,8 @@ def train(frame, *, seed: int = 0, hyper: Hyper | None = None, heldout=None, sou
             continue
         mask = _known(frame, name)
         weight = hyper.stance_class_weight if name == "stance" else None
-        heads[name] = _head(name, hyper.C.get(name, 1.0), seed, weight).fit(X[mask], _target(frame, name, mask))
+        fitted = _head(name, hyper.C.get(name, 1.0), seed, weight).fit(X[mask], _target(frame, name, mask))
+        heads[name] = LinearHead.from_estimator(fitted)
         if name != "stance":
             thresholds.setdefault(name, 0.5)
     model = ModerationModel(featurizer, heads, thresholds)
@@ -269,7 +277,7 @@ def train(frame, *, seed: int = 0, hyper: Hyper | None = None, heldout=None, sou
     model.card = {
         "format": FORMAT_VERSION,
         "created": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
-        "versions": {"moderation": __version__, "scikit-learn": sklearn.__version__, "skops": skops.__version__,
+        "versions": {"moderation": __version__, "scikit-learn": sklearn.__version__,
                      "numpy": np.__version__, "scipy": scipy.__version__, "python": platform.python_version()},
         "seed": seed,
         "training_data_sha256": frame_sha256(original),

@@ -35,7 +35,7 @@ def small_model(small_frame, tmp_path_factory):
 def test_same_labels_same_seed_same_bytes(small_frame, small_model, tmp_path):
     again = train(small_frame, seed=0, hyper=FAST, progress=lambda m: None)
     again.save(tmp_path / "m2")
-    assert (tmp_path / "m2" / "model.skops").read_bytes() == (small_model / "model.skops").read_bytes()
+    assert (tmp_path / "m2" / "model.npz").read_bytes() == (small_model / "model.npz").read_bytes()
 
 
 def test_load_and_score_rows_without_context(small_model):
@@ -53,7 +53,7 @@ def test_load_and_score_rows_without_context(small_model):
 
 def test_card_records_provenance(small_model):
     card = json.loads((small_model / "card.json").read_text())
-    assert set(card["versions"]) >= {"moderation", "scikit-learn", "skops"}
+    assert set(card["versions"]) >= {"moderation", "scikit-learn", "numpy"}
     assert card["rows_per_label"]["stance"] > 0 and len(card["training_data_sha256"]) == 64
     assert set(card["thresholds"]) == {"incivility", "conspiracy", "off_topic"}
 
@@ -63,14 +63,14 @@ def test_corrupt_or_foreign_files_are_clear_errors(small_model, tmp_path):
 
     bad = tmp_path / "bad"
     shutil.copytree(small_model, bad)
-    data = bytearray((bad / "model.skops").read_bytes())
+    data = bytearray((bad / "model.npz").read_bytes())
     data[len(data) // 2] ^= 0xFF
-    (bad / "model.skops").write_bytes(bytes(data))
+    (bad / "model.npz").write_bytes(bytes(data))
     with pytest.raises(ModelError, match="does not match its card") as err:
         load_model(bad)
     assert "moderate train" in str(err.value)
     card = json.loads((small_model / "card.json").read_text())
-    shutil.copy(small_model / "model.skops", bad / "model.skops")
+    shutil.copy(small_model / "model.npz", bad / "model.npz")
     card["format"] = 99
     (bad / "card.json").write_text(json.dumps(card))
     with pytest.raises(ModelError, match="format 99"):
@@ -84,16 +84,16 @@ def test_failed_save_leaves_old_model(small_model, monkeypatch, tmp_path):
 
     target = tmp_path / "keep"
     shutil.copytree(small_model, target)
-    before = (target / "model.skops").read_bytes()
+    before = (target / "model.npz").read_bytes()
     model = load_model(target)
 
     def boom(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("moderation.model.canonical_skops", boom)
+    monkeypatch.setattr("moderation.model.model_bytes", boom)
     with pytest.raises(OSError):
         model.save(target)
-    assert (target / "model.skops").read_bytes() == before
+    assert (target / "model.npz").read_bytes() == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".keep")]
 
 
@@ -169,18 +169,33 @@ def test_shipped_model_scores_bare_comments_sensibly():
     assert "incivility" in flags[2] and "conspiracy" in flags[3]
 
 
-def test_saved_state_keeps_vocabularies_compact_and_older_states_still_load(small_model, small_frame):
-    """Vocabularies are saved as one joined string each (fast to load); a format-1 state with
-    dict vocabularies rebuilds the same featurizer."""
-    from moderation.features import CommentFeaturizer
+def test_model_file_is_plain_arrays_that_load_without_pickle_or_scikit_learn(small_model):
+    """The file is a zip of .npy arrays (no object arrays, so nothing to unpickle) and a JSON
+    settings entry; a fresh interpreter loads and scores with it without importing
+    scikit-learn (a third of a cold start)."""
+    import subprocess
+    import sys
+    import zipfile
 
-    featurizer = load_model(small_model).featurizer
-    state = featurizer.state()
-    assert set(state["vocabularies"]) == {*state["text_vectorizers"], "similarity"}
-    assert not hasattr(state["similarity"], "vocabulary_") and hasattr(featurizer.similarity_, "vocabulary_")
-    old = dict(state)
-    vocabularies = old.pop("vocabularies")
-    for name, v in [*old["text_vectorizers"].items(), ("similarity", old["similarity"])]:
-        v.vocabulary_ = {t: i for i, t in enumerate(vocabularies[name].split("\n"))}
-    rebuilt = CommentFeaturizer.from_state(old)
-    assert (rebuilt.transform(small_frame) != featurizer.transform(small_frame)).nnz == 0
+    with zipfile.ZipFile(small_model / "model.npz") as archive:
+        names = archive.namelist()
+        assert names[0] == "settings.json" and all(n.endswith(".npy") for n in names[1:])
+        for name in names[1:]:
+            header = archive.read(name)[:200]
+            assert b"'descr': '|O'" not in header and b"<O" not in header
+    code = ("import sys; from moderation.model import load_model; from moderation import Comment, Thread; "
+            f"m = load_model({str(small_model)!r}); m.score(Thread(comments=[Comment('1', None, 'x', 'hello you')])); "
+            "print('sklearn' in sys.modules, 'skops' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO).stdout
+    assert out.split() == ["False", "False"]
+
+
+def test_an_older_model_file_is_a_clear_error(small_model, tmp_path):
+    import shutil
+
+    old = tmp_path / "old"
+    shutil.copytree(small_model, old)
+    (old / "model.npz").rename(old / "model.skops")
+    with pytest.raises(ModelError, match="earlier version of moderation") as err:
+        load_model(old)
+    assert "moderate train" in str(err.value)

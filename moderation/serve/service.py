@@ -12,7 +12,6 @@ The model is loaded once (`load`, on a background thread at start-up, so `/healt
 from __future__ import annotations
 
 import json
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -118,13 +117,12 @@ class Service:
         self.load_error: BaseException | None = None
         self.model = None
         self.scorer = None
-        self.fast = False
         self.model_sha = ""
         self.load_seconds = 0.0
 
     # --- start-up --------------------------------------------------------------------
     def load(self) -> None:
-        """Load the model and check the fast scorer against it; sets `ready` (or `load_error`)."""
+        """Load the model and warm the scorer up; sets `ready` (or `load_error`)."""
         start = time.perf_counter()
         try:
             from ..model import load_model
@@ -132,14 +130,7 @@ class Service:
 
             self.model = load_model(self.config.model_dir)
             self.model_sha = str(self.model.card.get("model_sha256", ""))
-            try:
-                scorer = FastScorer(self.model)
-                scorer.verify()
-                self.scorer, self.fast = scorer, True
-            except ValueError as exc:
-                print(f"warning: fast scorer unusable ({exc}); scoring through model.predict (~15 ms a comment)",
-                      file=sys.stderr)
-                self.scorer, self.fast = _BatchScorer(self.model), False
+            self.scorer = FastScorer(self.model)
             self.scorer.score("warm-up comment", article="warm-up article")
             import gc
 
@@ -160,7 +151,7 @@ class Service:
                 "decisions_written": self.log.written, "signed": bool(self.config.secrets)}
         if not self.ready.is_set():
             return 503, {"status": "loading", **info}
-        return 200, {"status": "ok", "model_sha256": self.model_sha, "fast_scorer": self.fast, **info}
+        return 200, {"status": "ok", "model_sha256": self.model_sha, **info}
 
     # --- requests --------------------------------------------------------------------
     def handle(self, raw: bytes, signature: str | None) -> tuple[int, bytes]:
@@ -195,27 +186,3 @@ class Service:
             response=body.decode("utf-8"), model_sha256=self.model_sha, latency_ms=round(latency, 3)),
             article if article_text else None)
         return decision.http_status, body
-
-
-class _BatchScorer:
-    """The slow, always-right path: `model.predict` on a one-row frame."""
-
-    def __init__(self, model) -> None:
-        self.model = model
-        self.thresholds = dict(model.thresholds)
-
-    def score(self, text: str, *, parent: str = "", article: str = "", quotes: str = "", depth: int = 1):
-        import pandas as pd
-
-        from ..frames import _typed
-        from ..labels import BINARY_LABELS, STANCES
-        from .scorer import Scores
-
-        frame = pd.DataFrame([{"text": text, "parent_text": parent, "article_text": article, "quotes": quotes,
-                               "depth": depth, "group": "live"}])
-        for name in (*BINARY_LABELS, "stance"):
-            frame[name] = None
-        row = self.model.predict(_typed(frame)).iloc[0]
-        labels = {n: float(row[n]) for n in BINARY_LABELS}
-        flags = tuple(f for f in str(row["flags"]).split(";") if f)
-        return Scores(labels, str(row.get("stance", "")), {s: float(row.get(f"stance_{s}", 0.0)) for s in STANCES}, flags)

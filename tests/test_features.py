@@ -1,0 +1,78 @@
+"""The vectorised context features equal their plain per-comment definitions."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from moderation.features import CONTEXT_NAMES, SECOND_PERSON, CommentFeaturizer
+
+ARTICLE = "Harbour ferry fares rise 40% as fuel costs double, the operator says."
+ROWS = [
+    ("You're wrong and u know it!!!", "Fares must rise, fuel doubled.", ARTICLE, "", 2),
+    ("Fares must rise, fuel doubled? Says who", "Fares must rise, fuel doubled.", ARTICLE, "Fares must rise", 3),
+    ("WAKE UP 𝐀𝐁 people… see www.truth.example", "", ARTICLE, "", 1),
+    ("", "", "", "", 1),
+    ("Ça coûte trop cher — 40 % d'un coup ? Non merci.", "", ARTICLE, "", 5),
+    ("a b c you ya yours yourself", "c you", "", "", 7),
+    ("nul\x00byte text", "text", ARTICLE, "", 1),
+]
+
+
+def reference(text: str, parent: str, article: str, quotes: str, depth: int) -> dict[str, float]:
+    """The context features one comment at a time, as their docstrings define them (without
+    the similarities, which come from the TF-IDF vectoriser)."""
+    words = re.findall(r"\w+", text.lower())
+    n = max(len(words), 1)
+    parent_words = set(re.findall(r"\w+", parent.lower()))
+    letters = sum(map(str.isalpha, text)) or 1
+    return {
+        "has_article": float(bool(article.strip())), "has_parent": float(bool(parent.strip())),
+        "log_depth": min(math.log1p(depth) / 3, 1), "question_marks": min(text.count("?"), 3) / 3,
+        "ends_with_question": float(text.rstrip().endswith("?")), "parent_is_question": float(parent.rstrip().endswith("?")),
+        "second_person": min(sum(w in SECOND_PERSON for w in words) / n * 5, 1.0),
+        "quoted_overlap": sum(w in parent_words for w in words) / n, "has_quotes": float(bool(quotes)),
+        "log_length": min(math.log1p(len(text)) / 8, 1), "caps_ratio": sum(map(str.isupper, text)) / letters,
+        "exclamations": min(text.count("!"), 3) / 3,
+        "has_url": float(bool(re.search(r"https?://|www\.|\.(?:com|net|org|io|example)\b", text, re.I))),
+    }
+
+
+@pytest.fixture(scope="module")
+def featurizer():
+    frame = pd.DataFrame(ROWS * 2, columns=["text", "parent_text", "article_text", "quotes", "depth"])
+    return CommentFeaturizer("word+char").fit(frame)
+
+
+def test_context_features_match_their_definitions(featurizer):
+    frame = pd.DataFrame(ROWS, columns=["text", "parent_text", "article_text", "quotes", "depth"])
+    got = featurizer.context(frame)
+    for i, row in enumerate(ROWS):
+        want = reference(*row)
+        for name, value in want.items():
+            assert got[i, CONTEXT_NAMES.index(name)] == pytest.approx(value, abs=1e-6), (row[0], name)
+    sim = got[:, CONTEXT_NAMES.index("sim_parent")]
+    assert sim[1] > 0.5 and sim[2] == 0 and sim[3] == 0  # repeats its parent; no parent; empty
+    assert got[1, CONTEXT_NAMES.index("sim_article")] > 0 and got[3, CONTEXT_NAMES.index("sim_article")] == 0
+
+
+def test_each_row_is_featurised_alone_or_in_any_batch(featurizer):
+    frame = pd.DataFrame(ROWS, columns=["text", "parent_text", "article_text", "quotes", "depth"])
+    together = featurizer.transform(frame).toarray()
+    for i in range(len(ROWS)):
+        alone = featurizer.transform(frame.iloc[[i]]).toarray()
+        assert np.allclose(alone[0], together[i], atol=1e-6)
+    reversed_rows = featurizer.transform(frame.iloc[::-1]).toarray()
+    assert np.allclose(reversed_rows[::-1], together, atol=1e-6)
+
+
+def test_state_round_trip_gives_the_same_matrix(featurizer):
+    frame = pd.DataFrame(ROWS, columns=["text", "parent_text", "article_text", "quotes", "depth"])
+    settings, arrays = featurizer.state()
+    again = CommentFeaturizer.from_state(settings, arrays)
+    assert again.feature_names() == featurizer.feature_names()
+    assert abs(again.transform(frame) - featurizer.transform(frame)).max() == 0
