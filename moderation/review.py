@@ -108,7 +108,7 @@ class _ReusedFeatures:
                 if self.X is None:
                     from scipy.sparse import hstack
 
-                    self.X = hstack(self.blocks, format="csr", dtype=np.float32)
+                    self.X = hstack(self.blocks, format="csr")
                 return self.X[positions]
         return self.inner.transform(frame)
 

@@ -31,17 +31,21 @@ def test_csv_columns_and_input_order():
         assert r["stance"] in ("support", "deny", "query", "comment")
 
 
-@pytest.mark.xfail(strict=True, reason="open in issue 6: the shipped model gets the drift into who armed the Nazis "
-                   "and the plain 'Flip a coin.' right, but misses the insults in 1.1.1.2.1 and 1.1.1.2.1.3 and the "
-                   "ISIS-transport claim in 1.1.1.2")
 def test_seed_thread_flags_what_a_reader_would(seed_thread_path):
     rows = {r["id"]: r for r in scores_csv(seed_thread_path)}
     flags = {cid: set(filter(None, r["flags"].split(";"))) for cid, r in rows.items()}
     assert "incivility" in flags["1.1.1.2.1"]  # "In your little Yankee mind…"
     assert "incivility" in flags["1.1.1.2.1.3"]  # "…a fat Pompous toad…"
-    assert "conspiracy" in flags["1.1.1.2"]  # the USA transports ISIS fighters
     assert flags["1.1.1.2.1.1"] & {"off_topic", "conspiracy"} and "off_topic" in flags["1.1.1.2.1.2"]  # who armed the Nazis
     assert flags["1.1"] == set()  # "Flip a coin."
+
+
+@pytest.mark.xfail(strict=True, reason="open in issue 6: the claim that the USA supplies and transports ISIS "
+                   "fighters scores 0.017 for conspiracy (threshold 0.276): none of its words carries the claim "
+                   "in the training data, and deep replies are rarely conspiratorial in it")
+def test_seed_thread_flags_the_isis_transport_claim(seed_thread_path):
+    rows = {r["id"]: r for r in scores_csv(seed_thread_path)}
+    assert "conspiracy" in rows["1.1.1.2"]["flags"].split(";")
 
 
 def test_json_shape(seed_thread_path):
@@ -103,7 +107,7 @@ def test_train_cli_writes_a_model_and_prints_metrics(tmp_path):
     out = tmp_path / "model"
     result = run_cli("train", root, "--output", out, "--no-search")
     assert result.returncode == 0, result.stderr.decode()
-    assert (out / "model.skops").exists() and (out / "card.json").exists()
+    assert (out / "model.npz").exists() and (out / "card.json").exists()
     assert b"incivility" in result.stdout
     scored = run_cli("score", EXAMPLES / "harbour-ferry-fares.txt", "--model", out, "-f", "csv")
     assert scored.returncode == 0

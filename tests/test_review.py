@@ -372,7 +372,7 @@ def test_review_loop_end_to_end(tmp_path, tiny):
     restored = run_cli("train", "--restore", "--output", model)
     assert restored.returncode == 0, restored.stderr.decode()
     assert scores_of(thread, model)[wrong["id"]][label] == pytest.approx(before[wrong["id"]][label])
-    assert (tmp_path / "model.previous" / "model.skops").exists()
+    assert (tmp_path / "model.previous" / "model.npz").exists()
 
 
 def test_restore_without_previous_is_a_clear_error(tmp_path):

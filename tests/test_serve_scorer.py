@@ -1,4 +1,4 @@
-"""The single-comment fast path gives model.predict's numbers, context and all."""
+"""One comment at a time gives the batch path's numbers, context and all."""
 
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ def model():
 
 def test_fast_scorer_matches_score_threads_on_whole_threads(model):
     scorer = FastScorer(model)
-    assert scorer.verify() < 1e-5
     for path in sorted(EXAMPLES.glob("*.txt")):
         thread = parse_thread(path)
         expected = score_threads(model, [thread])
@@ -32,25 +31,6 @@ def test_fast_scorer_matches_score_threads_on_whole_threads(model):
             for col in (*BINARY_LABELS, *(f"stance_{s}" for s in STANCES)):
                 assert got[col] == pytest.approx(want[col], abs=1e-5), (path.name, row["text"][:40], col)
             assert (got["flags"], got["stance"]) == (want["flags"], want["stance"])
-
-
-def test_verify_catches_a_scorer_that_drifted(model):
-    scorer = FastScorer(model)
-    scorer.intercepts = scorer.intercepts + 0.5
-    with pytest.raises(ValueError, match="differs from model.predict"):
-        scorer.verify()
-
-
-def test_batch_fallback_gives_the_same_scores(model):
-    from moderation.serve.service import _BatchScorer
-
-    fast, slow = FastScorer(model), _BatchScorer(model)
-    for text, parent, depth in [("You absolute clown, nobody asked you.", "", 1),
-                                ("Source? The board papers said 60%.", "Diesel has doubled.", 2)]:
-        a = fast.score(text, parent=parent, article="Ferry fares rise 40%", depth=depth)
-        b = slow.score(text, parent=parent, article="Ferry fares rise 40%", depth=depth)
-        assert a.labels == pytest.approx(b.labels, abs=1e-5) and (a.flags, a.stance) == (b.flags, b.stance)
-        assert a.stance_probs == pytest.approx(b.stance_probs, abs=1e-5)
 
 
 def test_article_registry_matches_urls_ids_and_dump_names(tmp_path):

@@ -39,8 +39,7 @@ def create_app(service: Service, on_load_failure=None):
             else:
                 print(f"error: cannot load the model: {exc}", file=sys.stderr)
             return
-        how = "fast scorer" if service.fast else "batch scorer"
-        print(f"ready: model loaded in {service.load_seconds:.1f} s ({how})", file=sys.stderr, flush=True)
+        print(f"ready: model loaded in {service.load_seconds:.1f} s", file=sys.stderr, flush=True)
 
     @asynccontextmanager
     async def lifespan(app):
