@@ -104,7 +104,8 @@ class CommentFeaturizer:
                 "parent": np.fromiter(map(index.__getitem__, parent), np.int64, len(parent)),
                 "article": np.fromiter(map(index.__getitem__, article), np.int64, len(article))}
         batch = TextBatch([clean(t) for t in index])
-        blocks = [v.transform(batch)[rows["text"]] for _, v in self._blocks()]
+        texts = int(rows["text"].max()) + 1 if len(text) else 0  # comments are the batch's first documents
+        blocks = [v.transform(batch, texts)[rows["text"]] for _, v in self._blocks()]
         # Every context feature is in [0, 1] with 0 meaning "absent", unscaled and uncentred:
         # a missing parent or URL contributes nothing, and coefficient x value explains a score.
         blocks.append(csr_matrix(self._context(batch, rows, text, parent, article, quotes, depth)))

@@ -68,7 +68,7 @@ class StackedHeads:
         for name, head in heads.items():
             self.slices[name] = slice(start, start + head.coef_.shape[0])
             start += head.coef_.shape[0]
-        self.weights = np.hstack([h.coef_.T for h in heads.values()]) if heads else np.zeros((0, 0))
+        self.weights = np.ascontiguousarray(np.hstack([h.coef_.T for h in heads.values()])) if heads else np.zeros((0, 0))
         self.intercepts = np.concatenate([h.intercept_ for h in heads.values()]) if heads else np.zeros(0)
 
     def predict_proba(self, blocks: list) -> dict[str, np.ndarray]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -28,6 +29,7 @@ SEPARATOR = " QQ "  # upper-case ASCII never survives str.lower(), so no text ho
 _SENTINEL = SEPARATOR.strip()
 _TOKENS = re.compile(r"\w+")  # \b\w\w+\b is exactly these runs of two or more
 MAX_CACHED_WORDS = 400_000  # character n-gram cache; cleared, not grown, beyond this
+SMALL_BATCH = 50_000  # (row, column) pairs below which repeats are summed by sorting
 
 
 class TextBatch:
@@ -95,9 +97,18 @@ def counts_matrix(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int):
     identity sums the repeats with scipy's accumulator in one pass: sorting every row
     (`sum_duplicates`) took twice as long. The indices come out unsorted; nothing here needs
     them sorted."""
+    pairs = pairs_matrix(rows, cols, n_rows, n_cols)
+    if len(cols) < SMALL_BATCH:  # a few comments (the service): sorting is cheaper than the identity
+        pairs.sum_duplicates()
+        return pairs
+    return pairs @ _identity(n_cols)
+
+
+@lru_cache(maxsize=4)
+def _identity(size: int):
     from scipy.sparse import identity
 
-    return pairs_matrix(rows, cols, n_rows, n_cols) @ identity(n_cols, dtype=np.float32, format="csr")
+    return identity(size, dtype=np.float32, format="csr")
 
 
 def weighted(X, idf: np.ndarray, sublinear: bool):
@@ -134,9 +145,12 @@ class WordTfidf:
     def n_features(self) -> int:
         return len(self.idf)
 
-    def transform(self, batch: TextBatch):
-        doc = batch.long_doc
-        t = batch.lookup(self.tokens)[batch.long_ids]
+    def transform(self, batch: TextBatch, documents: int | None = None):
+        """Rows for the batch's first `documents` texts (default all; the rest are context)."""
+        n = batch.n if documents is None else documents
+        cut = np.searchsorted(batch.long_doc, n)  # tokens come in document order
+        doc = batch.long_doc[:cut]
+        t = batch.lookup(self.tokens)[batch.long_ids[:cut]]
         uni = np.where(t >= 0, self.unigram[np.maximum(t, 0)], -1)
         rows, cols = [doc[uni >= 0]], [uni[uni >= 0]]
         if self.max_n >= 2 and len(t) > 1 and len(self.bigram_keys):
@@ -149,7 +163,7 @@ class WordTfidf:
             cols.append(self.bigram_feature[at[hit]])
         rows_all, cols_all = np.concatenate(rows), np.concatenate(cols)
         order = np.argsort(rows_all, kind="stable")  # two sorted runs: a linear merge
-        return weighted(counts_matrix(rows_all[order], cols_all[order], batch.n, self.n_features), self.idf,
+        return weighted(counts_matrix(rows_all[order], cols_all[order], n, self.n_features), self.idf,
                         self.sublinear)
 
     def feature_names(self) -> list[str]:
@@ -245,8 +259,17 @@ class CharTfidf:
         self._start = np.concatenate([self._start, start.astype(np.int64)])
         self._length = np.concatenate([self._length, kept.astype(np.int64)])
 
-    def transform(self, batch: TextBatch):
-        uniques, ids, doc = batch.words()
+    def transform(self, batch: TextBatch, documents: int | None = None):
+        """Rows for the batch's first `documents` texts (default all; the rest are context)."""
+        all_words, ids, doc = batch.words()
+        n = batch.n if documents is None else documents
+        cut = np.searchsorted(doc, n)  # words come in document order
+        ids, doc = ids[:cut], doc[:cut]
+        seen = np.zeros(len(all_words), dtype=bool)
+        seen[ids] = True
+        used = np.flatnonzero(seen)
+        uniques = [all_words[i] for i in used.tolist()]
+        ids = np.searchsorted(used, ids)
         missing = [w for w in uniques if w not in self._slot]
         if len(self._slot) + len(missing) > MAX_CACHED_WORDS:  # start afresh, keeping this batch's words
             self._reset_cache()
@@ -263,7 +286,7 @@ class CharTfidf:
         offsets = np.repeat(self._start[slots] - (np.cumsum(length) - length), length) + np.arange(total)
         grams = csr_matrix((np.ones(total, dtype=np.float32), self._pool[offsets], np.r_[0, np.cumsum(length)]),
                            shape=(len(uniques), self.n_features))
-        words = pairs_matrix(doc, ids, batch.n, len(uniques))
+        words = pairs_matrix(doc, ids, n, len(uniques))
         return weighted(words @ grams, self.idf, self.sublinear)
 
     def feature_names(self) -> list[str]:

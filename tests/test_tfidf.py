@@ -68,3 +68,14 @@ def test_random_text_matches_scikit_learn(docs):
             continue
         got = from_sklearn(v).transform(TextBatch(docs)).toarray()
         assert np.abs(got - v.transform(docs).toarray()).max() < 1e-6
+
+
+@pytest.mark.parametrize("params", SETTINGS[:3], ids=lambda p: p["analyzer"])
+def test_first_documents_only_are_the_first_rows(params):
+    """Scoring passes the comments first and their parents and articles after them (for the
+    similarity features only): the text blocks cover just the comments."""
+    _, compiled = _pair(params)
+    whole = compiled.transform(TextBatch(CORPUS)).toarray()
+    for k in (0, 1, 7, len(CORPUS)):
+        got = compiled.transform(TextBatch(CORPUS), k).toarray()
+        assert got.shape == (k, whole.shape[1]) and np.abs(got - whole[:k]).max(initial=0) < 1e-6
