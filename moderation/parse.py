@@ -18,13 +18,12 @@ from __future__ import annotations
 import gc
 import re
 from collections import Counter
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
 from .article import parse_article
 from .errors import ParseError
-from .quotes import Quotable, split_quotes
+from .quotes import MIN_WORDS, Quotable, may_quote, normal_words, probes, split_quotes
 from .thread import Comment, Thread
 
 # A header line, followed by a blank line or a line indented deeper than itself: a sentence in
@@ -52,12 +51,43 @@ _DATE_FORMATS = (
 )
 
 
+# WordPress's own form, `March 3, 2020 at 4:15 pm`, read without strptime (which costs 20 µs a
+# line): only where it is exactly what the first format would accept; anything else falls through.
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+_WORDPRESS_DATE = re.compile(r"(%s) ([0-9]{1,2}), ([0-9]{4}) at ([0-9]{1,2}):([0-9]{2}) ([aApP][mM])\Z" % "|".join(_MONTHS))
+_MONTH_NUMBER = {name: k for k, name in enumerate(_MONTHS, start=1)}
+
+
+def _wordpress_date(candidate: str) -> str | None:
+    """`_DATE_FORMATS[0]` (`%B %d, %Y at %I:%M %p`) for its common spelling, or None to let
+    strptime decide (other spellings, out-of-range fields, impossible days)."""
+    m = _WORDPRESS_DATE.match(candidate)
+    if m is None:
+        return None
+    month, day, year, hour, minute, ampm = m.groups()
+    h, mi = int(hour), int(minute)
+    if not 1 <= h <= 12 or mi > 59:
+        return None
+    if ampm in ("am", "AM", "Am", "aM"):
+        h = 0 if h == 12 else h
+    elif h != 12:
+        h += 12
+    try:
+        return datetime(int(year), _MONTH_NUMBER[month], int(day), h, mi).isoformat()
+    except ValueError:
+        return None
+
+
 def parse_posted(line: str) -> str | None:
     """A WordPress date line as ISO 8601 (`2020-03-03T16:15:00`), or None if it is not one."""
     candidate = line.strip()
     if len(candidate) > 40 or not _LOOKS_LIKE_DATE.match(candidate):
         return None
     candidate = candidate.replace("a.m.", "am").replace("p.m.", "pm")
+    fast = _wordpress_date(candidate)
+    if fast is not None:
+        return fast
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(candidate, fmt).isoformat()
@@ -81,15 +111,9 @@ def _indent_width(line: str) -> int:
     return width
 
 
-@dataclass(slots=True)
-class _Header:
-    line: int  # 0-based line number of the header
-    indent: int
-    number: int
-    author: str
-    body_start: int  # offset just after the header line
-    start: int  # offset of the header line
-
+# A header as found: (0-based line, indent in columns, number as written, author, offset just
+# after the header line, offset of the header line). Plain tuples: hundreds of thousands of them.
+_Header = tuple[int, int, str, str, int, int]
 
 _SAYS = re.compile(r"says:?[ \t]*(?=\n)")  # starts with a literal: the regex engine skips ahead fast
 _FOOTER_PHRASES = ("leave a reply", "leave a comment", "cancel reply", "post comment", "add a comment",
@@ -121,31 +145,38 @@ def _find_headers(text: str) -> tuple[list[_Header], int]:
     Candidates are found by searching for the literal `says` at a line end (fast), then the
     whole line is checked against the header pattern."""
     headers: list[_Header] = []
+    append = headers.append
     first_indent: int | None = None
     footers = _footers(text)
+    next_footer = footers[0][0] if footers else len(text) + 1
     footer_i = 0
     line = 0
     pos = 0
     match_header = _HEADER.match
+    rfind = text.rfind
+    count = text.count
     for says in _SAYS.finditer(text):
-        if text[says.start() - 1: says.start()] not in (" ", "\t"):
+        at = says.start()
+        if text[at - 1] not in " \t" or at == 0:
             continue
-        start = text.rfind("\n", 0, says.start()) + 1
+        start = rfind("\n", 0, at) + 1
         m = match_header(text, start)
         if m is None or m.end() != says.end():
             continue
-        while footer_i < len(footers) and footers[footer_i][0] < start:
-            f_start, f_indent = footers[footer_i]
-            footer_i += 1
-            if first_indent is None or f_indent <= first_indent:
-                return headers, f_start
+        if next_footer < start:
+            while footer_i < len(footers) and footers[footer_i][0] < start:
+                f_start, f_indent = footers[footer_i]
+                footer_i += 1
+                if first_indent is None or f_indent <= first_indent:
+                    return headers, f_start
+            next_footer = footers[footer_i][0] if footer_i < len(footers) else len(text) + 1
         indent_str, number, author = m.group("indent", "num", "author")
         if author.count(" ") >= _MAX_AUTHOR_WORDS and len(author.split()) > _MAX_AUTHOR_WORDS:
             continue
         indent = len(indent_str) if "\t" not in indent_str else _indent_width(indent_str)
-        line += text.count("\n", pos, start)
+        line += count("\n", pos, start)
         pos = start
-        headers.append(_Header(line, indent, int(number), author, m.end() + 1, start))
+        append((line, indent, number, author, m.end() + 1, start))
         if first_indent is None:
             first_indent = indent
     for f_start, f_indent in footers[footer_i:]:
@@ -157,14 +188,13 @@ def _find_headers(text: str) -> tuple[list[_Header], int]:
 def _indent_step(text: str, headers: list[_Header], end: int) -> int:
     """The most common indentation step: header-to-deeper-reply and header-to-body offsets."""
     steps: Counter[int] = Counter()
-    for prev, cur in zip(headers, headers[1:]):
-        if cur.indent > prev.indent:
-            steps[cur.indent - prev.indent] += 1
+    indents = [h[1] for h in headers]
+    steps.update(cur - prev for prev, cur in zip(indents, indents[1:]) if cur > prev)
     for k, h in enumerate(headers[:200]):
-        stop = headers[k + 1].start if k + 1 < len(headers) else end
-        for line in text[h.body_start:stop].split("\n"):
+        stop = headers[k + 1][5] if k + 1 < len(headers) else end
+        for line in text[h[4]:stop].split("\n"):
             if line.strip():
-                offset = _indent_width(line) - h.indent
+                offset = _indent_width(line) - h[1]
                 if offset > 0:
                     steps[offset] += 1
                 break
@@ -179,24 +209,52 @@ def _dedent_pattern(cut: int) -> re.Pattern[str]:
     return re.compile(r"^[ \u00a0]{0,%d}" % cut, re.M)
 
 
+# A reply link on a line of its own, found from the newline before it: a literal first
+# character lets the regex engine jump from line to line instead of trying every offset.
+_REPLY_LINK_LINE = re.compile(r"\n[ \t\u00a0]*(?:reply|reply ↓|↓ reply|log in to reply)[ \t]*(?=\n|\Z)", re.I)
+
+
+def _drop_reply_links(raw: str) -> str:
+    """`_REPLY_LINK.sub("", raw)` up to a trailing newline (which the caller strips): each
+    link line goes with the newline before it rather than the one after it."""
+    out = _REPLY_LINK_LINE.sub("", "\n" + raw)
+    return out[1:] if out[:1] == "\n" else out
+
+
+def _drop_trailing_space(raw: str) -> str:
+    """`_TRAILING_SPACE.sub("", raw)`: a regex anchored at line ends would try every offset."""
+    return "\n".join([line.rstrip(" \t\u00a0") for line in raw.split("\n")])
+
+
+# `_LOOKS_LIKE_DATE` on the first line with its surrounding whitespace, matched on the whole
+# body: one call instead of partition, strip and match for the (common) body with no date.
+_STARTS_WITH_DATE = re.compile(r"[^\S\n]*(?:%s)" % _LOOKS_LIKE_DATE.pattern[1:])
+
+
 def _body(raw: str) -> tuple[str, str | None]:
-    """The comment's text (paragraphs joined by blank lines) and its date line, if any."""
+    """The comment's text (paragraphs joined by blank lines) and its date line, if any.
+
+    Every step is guarded by a substring test, so a plain body costs a handful of C calls."""
     raw = raw.strip("\n")
     if "\t" in raw:
         raw = raw.expandtabs(8)
-    if not raw.strip():
+    if not raw or raw.isspace():
         return "", None
     posted = None
-    first, _, rest = raw.partition("\n")
-    if _LOOKS_LIKE_DATE.match(first.strip()):
+    changed = False
+    if _STARTS_WITH_DATE.match(raw):
+        first, _, rest = raw.partition("\n")
         posted = parse_posted(first)
         if posted is not None:
             raw = rest.strip("\n")
     if "eply" in raw:
-        raw = _REPLY_LINK.sub("", raw)
+        raw = _drop_reply_links(raw)
+        changed = True
     if " \n" in raw or "\u00a0\n" in raw or raw.endswith((" ", "\u00a0")):
-        raw = _TRAILING_SPACE.sub("", raw)
-    raw = raw.strip("\n")
+        raw = _drop_trailing_space(raw)
+        changed = True
+    if changed:
+        raw = raw.strip("\n")
     if not raw:
         return "", posted
     if "\n\n\n" in raw:
@@ -204,14 +262,17 @@ def _body(raw: str) -> tuple[str, str | None]:
     # Dedent by the least-indented line. Fast path: the first line's indentation, confirmed
     # by counting the lines that carry it (non-blank lines = newlines + 1 - blank lines).
     cut = len(raw) - len(raw.lstrip(" "))
-    prefix = "\n" + " " * cut
-    if cut and raw.count(prefix) == raw.count("\n") - raw.count("\n\n"):
-        raw = raw[cut:].replace(prefix, "\n")
-    else:
-        cut = min(len(line) - len(line.lstrip(" \u00a0")) for line in raw.split("\n") if line)
-        if cut:
-            raw = _dedent_pattern(cut).sub("", raw)
+    if cut:
+        prefix = _NEWLINE_SPACES[cut] if cut < 64 else "\n" + " " * cut
+        if raw.count(prefix) == raw.count("\n") - raw.count("\n\n"):
+            return raw[cut:].replace(prefix, "\n"), posted
+    cut = min(len(line) - len(line.lstrip(" \u00a0")) for line in raw.split("\n") if line)
+    if cut:
+        raw = _dedent_pattern(cut).sub("", raw)
     return raw, posted
+
+
+_NEWLINE_SPACES = ["\n" + " " * k for k in range(64)]
 
 
 def parse_dump(text: str, source: str | None = None, strict: bool = False) -> Thread:
@@ -220,7 +281,7 @@ def parse_dump(text: str, source: str | None = None, strict: bool = False) -> Th
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     headers, end = _find_headers(text)
-    article_end = headers[0].start if headers else end
+    article_end = headers[0][5] if headers else end
     thread = Thread(article=parse_article(text[:article_end].split("\n")), source=source)
     problems: list[tuple[int, str]] = []
     if headers:
@@ -241,59 +302,75 @@ def parse_dump(text: str, source: str | None = None, strict: bool = False) -> Th
     return thread
 
 
-@dataclass(slots=True)
-class _Open:
-    """A comment on the path from the root to the current line, still taking replies."""
-
-    level: int
-    comment: Comment
-    raw: str  # text before quotes were taken out: what a later reply may repeat
-    replies: int = 0
-    quotable: Quotable | None = None  # computed only once something replies
+# A comment on the path from the root to the current line, still taking replies, as a list:
+# [level, comment, text before quotes were taken out (what a later reply may repeat),
+#  replies so far, its normalised words or None, its Quotable or None (made once it is needed)].
+_LEVEL, _COMMENT, _RAW, _REPLIES, _WORDS, _QUOTABLE = range(6)
 
 
 def _build_tree(text: str, headers: list[_Header], end: int, thread: Thread, problems: list[tuple[int, str]]) -> None:
+    """Attach each comment to the nearest open comment less indented than itself.
+
+    The loop is the per-comment cost of the whole parser, so it keeps to local names and
+    plain lists; `path` holds, parallel to `stack`, each open comment's 4-grams (None until a
+    reply needs them) so the no-quote test is one C-level pass over the ancestors."""
     step = _indent_step(text, headers, end)
-    base = min(h.indent for h in headers)
-    stack: list[_Open] = []
+    base = min(h[1] for h in headers)
+    stack: list[list] = []
+    path: list[set | None] = []
     top_count = 0
-    comments = thread.comments
-    for k, h in enumerate(headers):
-        level, remainder = divmod(h.indent - base, step)
+    append = thread.comments.append
+    report = problems.append
+    starts = [h[5] for h in headers[1:]]
+    starts.append(end)
+    for (line, indent, number, author, body_start, _), stop in zip(headers, starts):
+        level, remainder = divmod(indent - base, step)
         if remainder:
-            level = round((h.indent - base) / step)
-            problems.append((h.line, f"indentation of {h.indent} is not a multiple of the step {step}; read as level {level + 1}"))
-        while stack and stack[-1].level >= level:
+            level = round((indent - base) / step)
+            report((line, f"indentation of {indent} is not a multiple of the step {step}; read as level {level + 1}"))
+        while stack and stack[-1][0] >= level:
             stack.pop()
-        if not stack and level > 0:
-            problems.append((h.line, f"comment by {h.author} is indented as a reply but has no comment above it to reply to; read as top-level"))
-        elif stack and stack[-1].level < level - 1:
-            problems.append((h.line, f"reply by {h.author} is indented {level - stack[-1].level} levels deeper than "
-                                     f"its parent on line {stack[-1].comment.line}; attached to it"))
+            path.pop()
         if stack:
             parent_open = stack[-1]
-            parent_open.replies += 1
-            position = parent_open.replies
-            parent: Comment | None = parent_open.comment
-            cid = f"{parent.id}.{position}"
+            if parent_open[0] < level - 1:
+                report((line, f"reply by {author} is indented {level - parent_open[0]} levels deeper than "
+                              f"its parent on line {parent_open[1].line}; attached to it"))
+            position = parent_open[3] = parent_open[3] + 1
+            parent_id: str | None = parent_open[1].id
+            cid = f"{parent_id}.{position}"
         else:
+            if level > 0:
+                report((line, f"comment by {author} is indented as a reply but has no comment above it to "
+                              "reply to; read as top-level"))
             top_count += 1
             position = top_count
-            parent = None
+            parent_id = None
             cid = str(position)
-        if h.number != position:
-            owner = f"comment {parent.id}" if parent else "the thread"
-            problems.append((h.line, f"numbered {h.number} but is reply {position} of {owner}; numbering skips"))
-        stop = headers[k + 1].start if k + 1 < len(headers) else end
-        body, posted = _body(text[h.body_start:stop])
+        if int(number) != position:
+            owner = f"comment {parent_id}" if parent_id is not None else "the thread"
+            report((line, f"numbered {int(number)} but is reply {position} of {owner}; numbering skips"))
+        body, posted = _body(text[body_start:stop])
+        own, quotes, words = body, [], None
         if not body:
-            problems.append((h.line, f"comment by {h.author} has no text"))
-        own, quotes = body, []
-        if parent is not None and body:
-            for open_ in stack:
-                if open_.quotable is None:
-                    open_.quotable = Quotable(open_.raw)
-            own, quotes = split_quotes(body, [o.quotable for o in stack])  # type: ignore[misc]
-        comment = Comment(cid, parent.id if parent else None, h.author, own, quotes, posted, len(stack) + 1, h.line + 1)
-        comments.append(comment)
-        stack.append(_Open(level, comment, body))
+            report((line, f"comment by {author} has no text"))
+        elif parent_id is not None:
+            words = normal_words(body)
+            if len(words) >= MIN_WORDS:
+                if None in path:
+                    for k, open_ in enumerate(stack):
+                        if path[k] is None:
+                            if open_[_WORDS] is None:
+                                open_[_WORDS] = normal_words(open_[_RAW])
+                            path[k] = probes(open_[_WORDS])
+                if may_quote(words, path):  # type: ignore[arg-type]
+                    ancestors = []
+                    for k, open_ in enumerate(stack):
+                        if open_[_QUOTABLE] is None:
+                            open_[_QUOTABLE] = Quotable(open_[_RAW], open_[_WORDS], path[k])
+                        ancestors.append(open_[_QUOTABLE])
+                    own, quotes = split_quotes(body, ancestors, words)
+        comment = Comment(cid, parent_id, author, own, quotes, posted, len(stack) + 1, line + 1)
+        append(comment)
+        stack.append([level, comment, body, 0, words, None])
+        path.append(None)
