@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 import string
-from itertools import compress, count
+from itertools import compress, count, repeat
+from operator import itemgetter, not_
 
 MIN_WORDS = 8
 _PUNCT = "\"'“”‘’«»()[]{}<>.,;:!?…*_-–—" + string.punctuation
@@ -51,6 +52,22 @@ def normal_words(text: str) -> list[str]:
     return low.encode("utf-8", "surrogatepass").translate(None, _ASCII_PUNCT).decode("utf-8", "surrogatepass").split()
 
 
+def normal_words_many(texts: list[str]) -> list[list[str]]:
+    """`normal_words` of each text, batched: each step is one `map` over all texts, so there
+    is no Python step per text (which would cost more than the work)."""
+    lows = list(map(str.lower, texts))
+    wide = list(compress(count(), map(not_, map(str.isascii, lows))))
+    if wide:
+        marked = [lows[k] for k in wide]
+        for mark in _WIDE_PUNCT:
+            marked = list(map(str.replace, marked, repeat(mark), repeat("")))
+        for k, low in zip(wide, marked):
+            lows[k] = low
+    encoded = map(str.encode, lows, repeat("utf-8"), repeat("surrogatepass"))
+    kept = map(bytes.translate, encoded, repeat(None), repeat(_ASCII_PUNCT))
+    return list(map(str.split, map(bytes.decode, kept, repeat("utf-8"), repeat("surrogatepass"))))
+
+
 def _grams(words: list[str], n: int = MIN_WORDS):
     return zip(*(words[k:] for k in range(n)))
 
@@ -66,6 +83,14 @@ def probes(words: list[str]) -> Grams:
 def blocks(words: list[str]) -> Grams:
     """The reply's 4-word blocks starting at multiples of 4 (`zip` of one iterator four times)."""
     return set(zip(*[iter(words)] * _PROBE))
+
+
+_EVERY_4TH = [itemgetter(slice(k, None, _PROBE)) for k in range(_PROBE)]
+
+
+def blocks_many(word_lists: list[list[str]]) -> list[Grams]:
+    """`blocks` of each list of words, batched like `normal_words_many`."""
+    return list(map(set, map(zip, *(map(every, word_lists) for every in _EVERY_4TH))))
 
 
 class Quotable:
