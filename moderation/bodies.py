@@ -19,9 +19,8 @@ _REPLY_LINK_LINE = re.compile(r"\n[ \t\u00a0]*(?:reply|reply ↓|↓ reply|log i
 _TRAILING_SPACE = re.compile(r"[ \t\u00a0]+$", re.M)
 _BLANK_RUN = re.compile(r"\n{3,}")
 LOOKS_LIKE_DATE = re.compile(r"^(?:[A-Za-z]{3,9}\.? \d{1,2}, \d{4}|\d{1,2} [A-Za-z]{3,9} \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})")
-# The two reasons to look closer at a body's start, in one call: it is empty or all whitespace
-# (`blank`), or its stripped first line matches `LOOKS_LIKE_DATE`.
-_SPECIAL_START = re.compile(r"(?P<blank>\s*\Z)|[^\S\n]*(?:%s)" % LOOKS_LIKE_DATE.pattern[1:])
+# LOOKS_LIKE_DATE without its anchor, to match at an offset (the first line's first character).
+_DATE_AT = re.compile(LOOKS_LIKE_DATE.pattern[1:])
 DATE_FORMATS = (
     "%B %d, %Y at %I:%M %p", "%b %d, %Y at %I:%M %p", "%d %B %Y at %H:%M", "%d %B %Y at %I:%M %p",
     "%B %d, %Y at %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d at %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S",
@@ -78,8 +77,15 @@ def _dedent_pattern(cut: int) -> re.Pattern[str]:
 
 
 def _drop_reply_links(raw: str) -> str:
-    """`_REPLY_LINK.sub("", raw)` up to a trailing newline (which the caller strips): each
-    link line goes with the newline before it rather than the one after it."""
+    """`_REPLY_LINK.sub("", raw)` up to a trailing newline (which the caller strips).
+
+    The usual case, one `Reply` link on the last line, is cut off by slicing: `reply` in any
+    case has no letter that IGNORECASE matches outside ASCII, so if the lowered text holds it
+    once, no other line can be a link. Otherwise the regex does it, each link line going with
+    the newline before it rather than the one after it."""
+    i = raw.rfind("\n")
+    if raw[i + 1:].strip(" ") == "Reply" and raw.lower().count("reply") == 1:
+        return raw[:i + 1]
     out = _REPLY_LINK_LINE.sub("", "\n" + raw)
     return out[1:] if out[:1] == "\n" else out
 
@@ -89,20 +95,44 @@ def _drop_trailing_space(raw: str) -> str:
     return "\n".join([line.rstrip(" \t\u00a0") for line in raw.split("\n")])
 
 
-_NEWLINE_SPACES = ["\n" + " " * k for k in range(128)]
+_NEWLINE_SPACES: list[str] = ["\n" + " " * k for k in range(128)]
 
 
 def body_text(raw: str) -> tuple[str, str | None]:
-    """The comment's text (paragraphs joined by blank lines) and its date line, if any."""
+    """The comment's text (paragraphs joined by blank lines) and its date line, if any.
+
+    A plain body (no date line, no `Reply` link, no trailing spaces or blank runs, and its
+    first line's indent carried by every line) is dedented here in a few C calls; anything
+    else goes through `_careful_body`, which gives the same result for plain bodies too."""
     raw = raw.strip("\n")
     if "\t" in raw:
         raw = raw.expandtabs(8)
+    first = raw.lstrip(" ")
+    cut = len(raw) - len(first)
+    if (cut and not first[:1].isspace() and "eply" not in first and " \n" not in first
+            and "\u00a0\n" not in first and not first.endswith((" ", "\u00a0")) and "\n\n\n" not in first
+            and not LOOKS_LIKE_DATE.match(first)):
+        prefix = _NEWLINE_SPACES[cut] if cut < len(_NEWLINE_SPACES) else "\n" + " " * cut
+        if first.count(prefix) == first.count("\n") - first.count("\n\n"):
+            return first.replace(prefix, "\n"), None
+    return _careful_body(raw)
+
+
+def _careful_body(raw: str) -> tuple[str, str | None]:
+    """`body_text` step by step: the definition, and the path for any body that is not plain."""
+    raw = raw.strip("\n")
+    if "\t" in raw:
+        raw = raw.expandtabs(8)
+    if not raw or raw.isspace():
+        return "", None
     posted = None
     changed = False
-    special = _SPECIAL_START.match(raw)
-    if special:
-        if special.group("blank") is not None:
-            return "", None
+    lead = len(raw) - len(raw.lstrip(" "))
+    if raw[lead:lead + 1].isspace():  # a no-break space or a blank first line: strip it the slow way
+        looks_dated = LOOKS_LIKE_DATE.match(raw.partition("\n")[0].strip())
+    else:
+        looks_dated = _DATE_AT.match(raw, lead)
+    if looks_dated:
         first, _, rest = raw.partition("\n")
         posted = parse_posted(first)
         if posted is not None:
