@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import string
-from itertools import compress, count, repeat
+from itertools import accumulate, compress, count, repeat
 from operator import itemgetter, not_
 
 MIN_WORDS = 8
@@ -25,6 +25,7 @@ _TOKEN = re.compile(r"\S+")
 # A token that keeps at least one character once punctuation is dropped: the same tokens, in
 # the same order, as `_normal_words` returns.
 _WORD_TOKEN = re.compile(r"[^\s%s]*[^\s%s][^\s]*" % (re.escape(_PUNCT), re.escape(_PUNCT)))
+_WORD_TOKEN_SPLIT = re.compile("(%s)" % _WORD_TOKEN.pattern)
 _SPACES = re.compile(r"[ \t]{2,}")
 _ONLY_PUNCT = re.compile(r"^[\s\"'“”‘’«»>:.,…\-–—]*$")
 
@@ -145,10 +146,14 @@ def split_quotes(text: str, ancestors: list[Quotable], words: list[str] | None =
     hits = _hits(words, quoted)
     if not hits:
         return text, []
-    spans_of = list(map(re.Match.span, _WORD_TOKEN.finditer(text)))
-    if len(spans_of) != len(words):  # defensive: tokenisations disagree, do it token by token
+    # Where each word token starts and ends: `split` on the capturing pattern gives separator,
+    # token, separator, ... in C, and their running lengths are the offsets.
+    bounds = list(accumulate(map(len, _WORD_TOKEN_SPLIT.split(text))))
+    token_starts, token_ends = bounds[0::2], bounds[1::2]
+    if len(token_ends) != len(words):  # defensive: tokenisations disagree, do it token by token
         kept = [(m.span(), w) for m in _TOKEN.finditer(text) if (w := m.group().lower().translate(_DROP_PUNCT))]
-        spans_of, words = [sp for sp, _ in kept], [w for _, w in kept]
+        token_starts, token_ends = [sp[0] for sp, _ in kept], [sp[1] for sp, _ in kept]
+        words = [w for _, w in kept]
         quoted = set().union(*(a.full() for a in ancestors))
         hits = _hits(words, quoted)
     spans: list[list[int]] = []  # [first token, last token]
@@ -164,7 +169,7 @@ def split_quotes(text: str, ancestors: list[Quotable], words: list[str] | None =
     pieces: list[str] = []
     cursor = 0
     for first, last in spans:
-        start, end = spans_of[first][0], spans_of[last][1]
+        start, end = token_starts[first], token_ends[last]
         quotes.append(text[start:end])
         pieces.append(text[cursor:start])
         cursor = end
