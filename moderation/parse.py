@@ -39,20 +39,20 @@ def parse_dump(text: str, source: str | None = None, strict: bool = False) -> Th
     where = source or "<input>"
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    headers = find_headers(text)
-    article_end = headers.starts[0] if len(headers) else headers.end
-    thread = Thread(article=parse_article(text[:article_end].split("\n")), source=source)
-    problems: list[tuple[int, str]] = []
-    if len(headers):
-        # Hundreds of thousands of new, acyclic objects would make the cyclic garbage
-        # collector rescan a growing heap again and again; pause it while the tree is built.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+    # Hundreds of thousands of new, acyclic objects would make the cyclic garbage collector
+    # rescan a growing heap again and again; pause it while the headers and tree are built.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        headers = find_headers(text)
+        article_end = headers.starts[0] if len(headers) else headers.end
+        thread = Thread(article=parse_article(text[:article_end].split("\n")), source=source)
+        problems: list[tuple[int, str]] = []
+        if len(headers):
             _build_tree(text, headers, thread, problems)
-        finally:
-            if collecting:
-                gc.enable()
+    finally:
+        if collecting:
+            gc.enable()
     thread.warnings.extend(f"{where}:{line + 1}: {message}" for line, message in problems)
     if strict and problems:
         line, message = problems[0]
