@@ -12,11 +12,9 @@ import re
 from datetime import datetime
 from functools import lru_cache
 
-_REPLY_LINK = re.compile(r"^[ \t\u00a0]*(?:reply|reply ↓|↓ reply|log in to reply)[ \t]*(?:\n|$)", re.M | re.I)
-# The same link found from the newline before it: a literal first character lets the regex
-# engine jump from line to line instead of trying every offset.
+# A `Reply` link on a line of its own (any case), found from the newline before it: a literal
+# first character lets the regex engine jump from line to line instead of trying every offset.
 _REPLY_LINK_LINE = re.compile(r"\n[ \t\u00a0]*(?:reply|reply ↓|↓ reply|log in to reply)[ \t]*(?=\n|\Z)", re.I)
-_TRAILING_SPACE = re.compile(r"[ \t\u00a0]+$", re.M)
 _BLANK_RUN = re.compile(r"\n{3,}")
 LOOKS_LIKE_DATE = re.compile(r"^(?:[A-Za-z]{3,9}\.? \d{1,2}, \d{4}|\d{1,2} [A-Za-z]{3,9} \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})")
 # LOOKS_LIKE_DATE without its anchor, to match at an offset (the first line's first character).
@@ -77,7 +75,7 @@ def _dedent_pattern(cut: int) -> re.Pattern[str]:
 
 
 def _drop_reply_links(raw: str) -> str:
-    """`_REPLY_LINK.sub("", raw)` up to a trailing newline (which the caller strips).
+    """`raw` without its link lines, up to a trailing newline (which the caller strips).
 
     The usual case, one `Reply` link on the last line, is cut off by slicing: `reply` in any
     case has no letter that IGNORECASE matches outside ASCII, so if the lowered text holds it
@@ -91,7 +89,8 @@ def _drop_reply_links(raw: str) -> str:
 
 
 def _drop_trailing_space(raw: str) -> str:
-    """`_TRAILING_SPACE.sub("", raw)`: a regex anchored at line ends would try every offset."""
+    """`raw` without spaces, tabs and no-break spaces at line ends (a regex anchored at line
+    ends would try every offset)."""
     return "\n".join([line.rstrip(" \t\u00a0") for line in raw.split("\n")])
 
 
