@@ -9,7 +9,9 @@ so a 100 MB dump costs a few passes in C rather than Python steps per header.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left
+from collections.abc import Sequence
 from collections import Counter
 from dataclasses import dataclass
 from itertools import accumulate, chain, repeat
@@ -100,12 +102,12 @@ class Headers:
     """The comment headers of a dump in document order, one list per field, and `end`, the
     offset where the thread stops (its footer, or the end of the text)."""
 
-    lines: list[int]  # 0-based line number of each header
+    lines: Sequence[int]  # 0-based line number of each header
     indents: list[int]  # in columns, tabs expanded
     numbers: list[int]  # the `N.` as written
     authors: list[str]
-    body_starts: list[int]  # offset just after the header line
-    starts: list[int]  # offset of the header line
+    body_starts: Sequence[int]  # offset just after the header line
+    starts: Sequence[int]  # offset of the header line
     end: int
 
     def __len__(self) -> int:
@@ -126,7 +128,7 @@ def find_headers(text: str) -> Headers:
         found = [m for m, a in zip(found, authors)
                  if not (a.count(" ") >= MAX_AUTHOR_WORDS and len(a.split()) > MAX_AUTHOR_WORDS)]
         authors = list(map(re.Match.group, found, repeat(3)))
-    starts = list(map(re.Match.start, found))
+    starts = array("q", map(re.Match.start, found))
     indent_strings = list(map(re.Match.group, found, repeat(1)))
     measure = indent_width if any(map(str.__contains__, indent_strings, repeat("\t"))) else len
     indents = list(map(measure, indent_strings))
@@ -138,12 +140,15 @@ def find_headers(text: str) -> Headers:
     keep = bisect_left(starts, end)
     if keep < len(starts):
         del found[keep:], authors[keep:], starts[keep:], indents[keep:]
+    # Offsets and line numbers as 8-byte machine integers, not 36-byte int objects; authors
+    # shared, not one string per comment (the same names reply again and again).
+    names: dict[str, str] = {}
     return Headers(
-        lines=list(accumulate(map(text.count, repeat("\n"), chain((0,), starts), starts))),
+        lines=array("q", accumulate(map(text.count, repeat("\n"), chain((0,), starts), starts))),
         indents=indents,
         numbers=list(map(int, map(re.Match.group, found, repeat(2)))),
-        authors=authors,
-        body_starts=list(map(_PLUS_ONE, map(re.Match.end, found))),
+        authors=list(map(names.setdefault, authors, authors)),
+        body_starts=array("q", map(_PLUS_ONE, map(re.Match.end, found))),
         starts=starts,
         end=end,
     )
