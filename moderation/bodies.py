@@ -101,19 +101,25 @@ def body_text(raw: str) -> tuple[str, str | None]:
     """The comment's text (paragraphs joined by blank lines) and its date line, if any.
 
     A plain body (no date line, no `Reply` link, no trailing spaces or blank runs, and its
-    first line's indent carried by every line) is dedented here in a few C calls; anything
-    else goes through `_careful_body`, which gives the same result for plain bodies too."""
+    first line's indent carried by every line) is dedented here in a few C calls; a body whose
+    first line is indented and dated goes straight to `_after_date`; anything else goes
+    through `_careful_body`, which gives the same results for those too."""
     raw = raw.strip("\n")
     if "\t" in raw:
         raw = raw.expandtabs(8)
     first = raw.lstrip(" ")
     cut = len(raw) - len(first)
-    if (cut and not first[:1].isspace() and "eply" not in first and " \n" not in first
-            and "\u00a0\n" not in first and not first.endswith((" ", "\u00a0")) and "\n\n\n" not in first
-            and not LOOKS_LIKE_DATE.match(first)):
-        prefix = _NEWLINE_SPACES[cut] if cut < len(_NEWLINE_SPACES) else "\n" + " " * cut
-        if first.count(prefix) == first.count("\n") - first.count("\n\n"):
-            return first.replace(prefix, "\n"), None
+    if cut and not first[:1].isspace():
+        if LOOKS_LIKE_DATE.match(first):  # the WordPress form: a date line, the text, a Reply link
+            line, _, rest = first.partition("\n")
+            posted = parse_posted(line)
+            if posted is not None:
+                return _after_date(rest.strip("\n"), posted)
+        elif ("eply" not in first and " \n" not in first and "\u00a0\n" not in first
+              and not first.endswith((" ", "\u00a0")) and "\n\n\n" not in first):
+            prefix = _NEWLINE_SPACES[cut] if cut < len(_NEWLINE_SPACES) else "\n" + " " * cut
+            if first.count(prefix) == first.count("\n") - first.count("\n\n"):
+                return first.replace(prefix, "\n"), None
     return _careful_body(raw)
 
 
@@ -125,7 +131,6 @@ def _careful_body(raw: str) -> tuple[str, str | None]:
     if not raw or raw.isspace():
         return "", None
     posted = None
-    changed = False
     lead = len(raw) - len(raw.lstrip(" "))
     if raw[lead:lead + 1].isspace():  # a no-break space or a blank first line: strip it the slow way
         looks_dated = LOOKS_LIKE_DATE.match(raw.partition("\n")[0].strip())
@@ -136,6 +141,13 @@ def _careful_body(raw: str) -> tuple[str, str | None]:
         posted = parse_posted(first)
         if posted is not None:
             raw = rest.strip("\n")
+    return _after_date(raw, posted)
+
+
+def _after_date(raw: str, posted: str | None) -> tuple[str, str | None]:
+    """The rest of `_careful_body`, once the date line (if any) is gone: links, trailing
+    spaces, blank runs, dedent."""
+    changed = False
     if "eply" in raw:
         raw = _drop_reply_links(raw)
         changed = True
