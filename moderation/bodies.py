@@ -39,17 +39,20 @@ def _wordpress_date(candidate: str) -> str | None:
     if m is None:
         return None
     month, day, year, hour, minute, ampm = m.groups()
-    h, mi = int(hour), int(minute)
-    if not 1 <= h <= 12 or mi > 59:
-        return None
+    h, d = int(hour), int(day)
+    if not 1 <= h <= 12 or minute > "59" or not 1 <= d <= 28 or year == "0000":
+        # Days 29 to 31 are checked by datetime (month lengths, leap years).
+        if not (1 <= h <= 12 and minute <= "59" and 29 <= d <= 31 and year != "0000"):
+            return None
+        try:
+            datetime(int(year), _MONTH_NUMBER[month], d)
+        except ValueError:
+            return None
     if ampm in ("am", "AM", "Am", "aM"):
         h = 0 if h == 12 else h
     elif h != 12:
         h += 12
-    try:
-        return datetime(int(year), _MONTH_NUMBER[month], int(day), h, mi).isoformat()
-    except ValueError:
-        return None
+    return f"{year}-{_MONTH_NUMBER[month]:02d}-{d:02d}T{h:02d}:{minute}:00"
 
 
 def parse_posted(line: str) -> str | None:
