@@ -9,209 +9,30 @@ or tabs, any width), so dumps from other tools and sites parse as well as the re
 Broken structure is read best-effort and reported as warnings naming the line; callers that
 want certainty pass `strict=True` and get a ParseError instead.
 
-Speed: headers and footers are found by multiline regexes over the whole text and bodies are
-string slices, so the Python-level work is per comment, not per line.
+Speed (issue 4): at a few microseconds per comment, every Python-level step counts, so the
+work is grouped by kind. Headers and footers are found by C-level searches over the whole text
+(`dump_scan`); bodies are cleaned by guarded fast paths (`bodies`); words are normalised and
+cut into 4-word blocks a batch of `_BATCH` comments at a time, one `map` per step (`quotes`);
+only the tree itself, which needs the stack of open comments, is a Python loop, and its quote
+test is one C-level pass over the ancestors' 4-grams (see `quotes.may_quote`).
 """
 
 from __future__ import annotations
 
 import gc
-import re
-from collections import Counter
-from dataclasses import dataclass
-from datetime import datetime
-from functools import lru_cache
+from itertools import repeat
+from operator import floordiv, mod, sub
 
 from .article import parse_article
+from .bodies import body_text, parse_posted
+from .dump_scan import Headers, find_headers, indent_step
 from .errors import ParseError
-from .quotes import Quotable, split_quotes
+from .quotes import MIN_WORDS, Quotable, blocks_many, normal_words_many, probes, split_quotes
 from .thread import Comment, Thread
 
-# A header line, followed by a blank line or a line indented deeper than itself: a sentence in
-# running text that happens to end in `says` is not a header.
-_HEADER = re.compile(
-    r"^(?P<indent>[ \t\u00a0]*)(?P<num>\d{1,6})\.[ \t]+(?P<author>\S[^\n]{0,150}?)[ \t]+says:?[ \t]*"
-    r"(?=\n(?:[ \t\u00a0]*(?:\n|$)|(?P=indent)[ \t\u00a0]+\S))",
-    re.M,
-)
-_MAX_AUTHOR_WORDS = 10
-_FOOTER = re.compile(
-    r"^(?P<indent>[ \t\u00a0]*)(?:leave a reply(?: cancel reply)?|leave a comment|cancel reply|post comment|"
-    r"add a comment|your email address will not be published[^\n]*|comments are closed\.?|"
-    r"you must be logged in to post a comment\.?)[ \t]*$",
-    re.M | re.I,
-)
-_REPLY_LINK = re.compile(r"^[ \t\u00a0]*(?:reply|reply ↓|↓ reply|log in to reply)[ \t]*(?:\n|$)", re.M | re.I)
-_TRAILING_SPACE = re.compile(r"[ \t\u00a0]+$", re.M)
-_BLANK_RUN = re.compile(r"\n{3,}")
-_LOOKS_LIKE_DATE = re.compile(r"^(?:[A-Za-z]{3,9}\.? \d{1,2}, \d{4}|\d{1,2} [A-Za-z]{3,9} \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})")
-_DATE_FORMATS = (
-    "%B %d, %Y at %I:%M %p", "%b %d, %Y at %I:%M %p", "%d %B %Y at %H:%M", "%d %B %Y at %I:%M %p",
-    "%B %d, %Y at %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d at %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M", "%B %d, %Y", "%d %B %Y", "%Y-%m-%d", "%d/%m/%Y at %H:%M", "%d/%m/%Y",
-)
+__all__ = ["parse_dump", "parse_posted"]
 
-
-def parse_posted(line: str) -> str | None:
-    """A WordPress date line as ISO 8601 (`2020-03-03T16:15:00`), or None if it is not one."""
-    candidate = line.strip()
-    if len(candidate) > 40 or not _LOOKS_LIKE_DATE.match(candidate):
-        return None
-    candidate = candidate.replace("a.m.", "am").replace("p.m.", "pm")
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(candidate, fmt).isoformat()
-        except ValueError:
-            continue
-    return None
-
-
-def _indent_width(line: str) -> int:
-    """Columns of leading whitespace, tabs to the next multiple of 8."""
-    if "\t" not in line:
-        return len(line) - len(line.lstrip(" \u00a0"))
-    width = 0
-    for ch in line:
-        if ch == "\t":
-            width += 8 - width % 8
-        elif ch == " " or ch == "\u00a0":
-            width += 1
-        else:
-            break
-    return width
-
-
-@dataclass(slots=True)
-class _Header:
-    line: int  # 0-based line number of the header
-    indent: int
-    number: int
-    author: str
-    body_start: int  # offset just after the header line
-    start: int  # offset of the header line
-
-
-_SAYS = re.compile(r"says:?[ \t]*(?=\n)")  # starts with a literal: the regex engine skips ahead fast
-_FOOTER_PHRASES = ("leave a reply", "leave a comment", "cancel reply", "post comment", "add a comment",
-                   "your email address will not be published", "comments are closed",
-                   "you must be logged in to post a comment")
-
-
-def _footers(text: str) -> list[tuple[int, int]]:
-    """(offset, indent) of every footer line, in order. Plain substring search on a lower-cased
-    copy, then a check of the whole line: many times faster than a multiline regex."""
-    low = text.lower()
-    if len(low) != len(text):  # a character whose lower case is longer: offsets would drift
-        return [(m.start(), _indent_width(m.group("indent"))) for m in _FOOTER.finditer(text)]
-    found = set()
-    for phrase in _FOOTER_PHRASES:
-        i = low.find(phrase)
-        while i >= 0:
-            line_start = low.rfind("\n", 0, i) + 1
-            m = _FOOTER.match(text, line_start)
-            if m:
-                found.add((line_start, _indent_width(m.group("indent"))))
-            i = low.find(phrase, i + len(phrase))
-    return sorted(found)
-
-
-def _find_headers(text: str) -> tuple[list[_Header], int]:
-    """Comment headers in order, and the offset where the thread ends (a footer, or the end).
-
-    Candidates are found by searching for the literal `says` at a line end (fast), then the
-    whole line is checked against the header pattern."""
-    headers: list[_Header] = []
-    first_indent: int | None = None
-    footers = _footers(text)
-    footer_i = 0
-    line = 0
-    pos = 0
-    match_header = _HEADER.match
-    for says in _SAYS.finditer(text):
-        if text[says.start() - 1: says.start()] not in (" ", "\t"):
-            continue
-        start = text.rfind("\n", 0, says.start()) + 1
-        m = match_header(text, start)
-        if m is None or m.end() != says.end():
-            continue
-        while footer_i < len(footers) and footers[footer_i][0] < start:
-            f_start, f_indent = footers[footer_i]
-            footer_i += 1
-            if first_indent is None or f_indent <= first_indent:
-                return headers, f_start
-        indent_str, number, author = m.group("indent", "num", "author")
-        if author.count(" ") >= _MAX_AUTHOR_WORDS and len(author.split()) > _MAX_AUTHOR_WORDS:
-            continue
-        indent = len(indent_str) if "\t" not in indent_str else _indent_width(indent_str)
-        line += text.count("\n", pos, start)
-        pos = start
-        headers.append(_Header(line, indent, int(number), author, m.end() + 1, start))
-        if first_indent is None:
-            first_indent = indent
-    for f_start, f_indent in footers[footer_i:]:
-        if first_indent is None or f_indent <= first_indent:
-            return headers, f_start
-    return headers, len(text)
-
-
-def _indent_step(text: str, headers: list[_Header], end: int) -> int:
-    """The most common indentation step: header-to-deeper-reply and header-to-body offsets."""
-    steps: Counter[int] = Counter()
-    for prev, cur in zip(headers, headers[1:]):
-        if cur.indent > prev.indent:
-            steps[cur.indent - prev.indent] += 1
-    for k, h in enumerate(headers[:200]):
-        stop = headers[k + 1].start if k + 1 < len(headers) else end
-        for line in text[h.body_start:stop].split("\n"):
-            if line.strip():
-                offset = _indent_width(line) - h.indent
-                if offset > 0:
-                    steps[offset] += 1
-                break
-    if not steps:
-        return 2
-    best = max(steps.values())
-    return min(s for s, n in steps.items() if n == best)
-
-
-@lru_cache(maxsize=64)
-def _dedent_pattern(cut: int) -> re.Pattern[str]:
-    return re.compile(r"^[ \u00a0]{0,%d}" % cut, re.M)
-
-
-def _body(raw: str) -> tuple[str, str | None]:
-    """The comment's text (paragraphs joined by blank lines) and its date line, if any."""
-    raw = raw.strip("\n")
-    if "\t" in raw:
-        raw = raw.expandtabs(8)
-    if not raw.strip():
-        return "", None
-    posted = None
-    first, _, rest = raw.partition("\n")
-    if _LOOKS_LIKE_DATE.match(first.strip()):
-        posted = parse_posted(first)
-        if posted is not None:
-            raw = rest.strip("\n")
-    if "eply" in raw:
-        raw = _REPLY_LINK.sub("", raw)
-    if " \n" in raw or "\u00a0\n" in raw or raw.endswith((" ", "\u00a0")):
-        raw = _TRAILING_SPACE.sub("", raw)
-    raw = raw.strip("\n")
-    if not raw:
-        return "", posted
-    if "\n\n\n" in raw:
-        raw = _BLANK_RUN.sub("\n\n", raw)
-    # Dedent by the least-indented line. Fast path: the first line's indentation, confirmed
-    # by counting the lines that carry it (non-blank lines = newlines + 1 - blank lines).
-    cut = len(raw) - len(raw.lstrip(" "))
-    prefix = "\n" + " " * cut
-    if cut and raw.count(prefix) == raw.count("\n") - raw.count("\n\n"):
-        raw = raw[cut:].replace(prefix, "\n")
-    else:
-        cut = min(len(line) - len(line.lstrip(" \u00a0")) for line in raw.split("\n") if line)
-        if cut:
-            raw = _dedent_pattern(cut).sub("", raw)
-    return raw, posted
+_BATCH = 4096  # comments cleaned at a time: big enough to amortise, small enough for memory
 
 
 def parse_dump(text: str, source: str | None = None, strict: bool = False) -> Thread:
@@ -219,20 +40,20 @@ def parse_dump(text: str, source: str | None = None, strict: bool = False) -> Th
     where = source or "<input>"
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    headers, end = _find_headers(text)
-    article_end = headers[0].start if headers else end
-    thread = Thread(article=parse_article(text[:article_end].split("\n")), source=source)
-    problems: list[tuple[int, str]] = []
-    if headers:
-        # Hundreds of thousands of new, acyclic objects would make the cyclic garbage
-        # collector rescan a growing heap again and again; pause it while the tree is built.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            _build_tree(text, headers, end, thread, problems)
-        finally:
-            if collecting:
-                gc.enable()
+    # Hundreds of thousands of new, acyclic objects would make the cyclic garbage collector
+    # rescan a growing heap again and again; pause it while the headers and tree are built.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        headers = find_headers(text)
+        article_end = headers.starts[0] if len(headers) else headers.end
+        thread = Thread(article=parse_article(text[:article_end].split("\n")), source=source)
+        problems: list[tuple[int, str]] = []
+        if len(headers):
+            _build_tree(text, headers, thread, problems)
+    finally:
+        if collecting:
+            gc.enable()
     thread.warnings.extend(f"{where}:{line + 1}: {message}" for line, message in problems)
     if strict and problems:
         line, message = problems[0]
@@ -241,59 +62,79 @@ def parse_dump(text: str, source: str | None = None, strict: bool = False) -> Th
     return thread
 
 
-@dataclass(slots=True)
-class _Open:
-    """A comment on the path from the root to the current line, still taking replies."""
-
-    level: int
-    comment: Comment
-    raw: str  # text before quotes were taken out: what a later reply may repeat
-    replies: int = 0
-    quotable: Quotable | None = None  # computed only once something replies
+# A comment on the path from the root to the current line, still taking replies, as a list:
+# [level, comment, text before quotes were taken out (what a later reply may repeat),
+#  replies so far, its normalised words, its Quotable or None (made once a quote is likely)].
+_LEVEL, _COMMENT, _RAW, _REPLIES, _WORDS, _QUOTABLE = range(6)
 
 
-def _build_tree(text: str, headers: list[_Header], end: int, thread: Thread, problems: list[tuple[int, str]]) -> None:
-    step = _indent_step(text, headers, end)
-    base = min(h.indent for h in headers)
-    stack: list[_Open] = []
+def _build_tree(text: str, headers: Headers, thread: Thread, problems: list[tuple[int, str]]) -> None:
+    """Attach each comment to the nearest open comment less indented than itself.
+
+    `stack` holds the open comments; `path` holds, parallel to it, each one's 4-grams (None
+    until a reply needs them), so the no-quote test is `all(map(blocks.isdisjoint, path))`."""
+    step = indent_step(text, headers)
+    base = min(headers.indents)
+    offsets = list(map(sub, headers.indents, repeat(base)))
+    levels = list(map(floordiv, offsets, repeat(step)))
+    remainders = list(map(mod, offsets, repeat(step)))
+    stops = headers.starts[1:]
+    stops.append(headers.end)
+    stack: list[list] = []
+    path: list[set | None] = []
     top_count = 0
-    comments = thread.comments
-    for k, h in enumerate(headers):
-        level, remainder = divmod(h.indent - base, step)
-        if remainder:
-            level = round((h.indent - base) / step)
-            problems.append((h.line, f"indentation of {h.indent} is not a multiple of the step {step}; read as level {level + 1}"))
-        while stack and stack[-1].level >= level:
-            stack.pop()
-        if not stack and level > 0:
-            problems.append((h.line, f"comment by {h.author} is indented as a reply but has no comment above it to reply to; read as top-level"))
-        elif stack and stack[-1].level < level - 1:
-            problems.append((h.line, f"reply by {h.author} is indented {level - stack[-1].level} levels deeper than "
-                                     f"its parent on line {stack[-1].comment.line}; attached to it"))
-        if stack:
-            parent_open = stack[-1]
-            parent_open.replies += 1
-            position = parent_open.replies
-            parent: Comment | None = parent_open.comment
-            cid = f"{parent.id}.{position}"
-        else:
-            top_count += 1
-            position = top_count
-            parent = None
-            cid = str(position)
-        if h.number != position:
-            owner = f"comment {parent.id}" if parent else "the thread"
-            problems.append((h.line, f"numbered {h.number} but is reply {position} of {owner}; numbering skips"))
-        stop = headers[k + 1].start if k + 1 < len(headers) else end
-        body, posted = _body(text[h.body_start:stop])
-        if not body:
-            problems.append((h.line, f"comment by {h.author} has no text"))
-        own, quotes = body, []
-        if parent is not None and body:
-            for open_ in stack:
-                if open_.quotable is None:
-                    open_.quotable = Quotable(open_.raw)
-            own, quotes = split_quotes(body, [o.quotable for o in stack])  # type: ignore[misc]
-        comment = Comment(cid, parent.id if parent else None, h.author, own, quotes, posted, len(stack) + 1, h.line + 1)
-        comments.append(comment)
-        stack.append(_Open(level, comment, body))
+    append = thread.comments.append
+    report = problems.append
+    for first in range(0, len(headers), _BATCH):
+        last = first + _BATCH
+        raws = map(text.__getitem__, map(slice, headers.body_starts[first:last], stops[first:last]))
+        texts, dates = zip(*map(body_text, raws))
+        words_of = normal_words_many(texts)
+        blocks_of = blocks_many(words_of)
+        for (level, remainder, indent, line, number, author, body, posted, words, reply_blocks) in zip(
+                levels[first:last], remainders[first:last], headers.indents[first:last], headers.lines[first:last],
+                headers.numbers[first:last], headers.authors[first:last], texts, dates, words_of, blocks_of):
+            if remainder:
+                level = round((indent - base) / step)
+                report((line, f"indentation of {indent} is not a multiple of the step {step}; read as level {level + 1}"))
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+                path.pop()
+            if stack:
+                parent_open = stack[-1]
+                if parent_open[0] < level - 1:
+                    report((line, f"reply by {author} is indented {level - parent_open[0]} levels deeper than "
+                                  f"its parent on line {parent_open[1].line}; attached to it"))
+                position = parent_open[3] = parent_open[3] + 1
+                parent_id: str | None = parent_open[1].id
+                cid = f"{parent_id}.{position}"
+            else:
+                if level > 0:
+                    report((line, f"comment by {author} is indented as a reply but has no comment above it to "
+                                  "reply to; read as top-level"))
+                top_count += 1
+                position = top_count
+                parent_id = None
+                cid = str(position)
+            if number != position:
+                owner = f"comment {parent_id}" if parent_id is not None else "the thread"
+                report((line, f"numbered {number} but is reply {position} of {owner}; numbering skips"))
+            own, quotes = body, []
+            if not body:
+                report((line, f"comment by {author} has no text"))
+            elif parent_id is not None and len(words) >= MIN_WORDS:
+                if None in path:
+                    for k, open_ in enumerate(stack):
+                        if path[k] is None:
+                            path[k] = probes(open_[_WORDS])
+                if not all(map(reply_blocks.isdisjoint, path)):  # type: ignore[arg-type]
+                    ancestors = []
+                    for k, open_ in enumerate(stack):
+                        if open_[_QUOTABLE] is None:
+                            open_[_QUOTABLE] = Quotable(open_[_RAW], open_[_WORDS], path[k])
+                        ancestors.append(open_[_QUOTABLE])
+                    own, quotes = split_quotes(body, ancestors, words)
+            comment = Comment(cid, parent_id, author, own, quotes, posted, len(stack) + 1, line + 1)
+            append(comment)
+            stack.append([level, comment, body, 0, words, None])
+            path.append(None)

@@ -22,12 +22,28 @@ KNOWN_COLUMNS = ("id", "parent_id", "thread_id", "author", "posted", "created", 
 TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson")
 
 
+def _first_nonblank_line(text: str, head: int = 8192) -> str:
+    """The first line with something on it, as `splitlines` cuts them, without splitting a
+    100 MB dump into millions of lines: the lines wholly inside the first `head` characters
+    are cut the same as in the whole text (a line break is one character, and `\r\n` split
+    at the edge still ends a line there), so only they are trusted."""
+    lines = text[:head].splitlines()
+    if len(text) > head:
+        lines.pop()  # may be cut short
+    for line in lines:
+        if line.strip():
+            return line
+    if len(text) <= head:
+        return ""
+    return next((line for line in text.splitlines() if line.strip()), "")
+
+
 def looks_like_table(text: str, name: str = "") -> bool:
     """A CSV/JSONL table rather than a page dump: by extension, else by the first line."""
     lower = name.lower()
     if lower.endswith(TABLE_SUFFIXES):
         return True
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    first = _first_nonblank_line(text)
     if first.lstrip().startswith("{"):
         return True
     try:

@@ -1,0 +1,173 @@
+"""Find the comment headers and the end of the thread in a dump: the skeleton of the parse.
+
+Headers are found by searching for the literal `says` at line ends (the regex engine jumps
+between occurrences), then each candidate line is checked against the full header pattern.
+Everything is handled as columns (one list per field) built with `map` over C-level methods,
+so a 100 MB dump costs a few passes in C rather than Python steps per header.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from bisect import bisect_left
+from collections.abc import Sequence
+from collections import Counter
+from dataclasses import dataclass
+from itertools import accumulate, chain, repeat
+from operator import sub
+
+# A header line, followed by a blank line or a line indented deeper than itself: a sentence in
+# running text that happens to end in `says` is not a header.
+HEADER = re.compile(
+    r"^(?P<indent>[ \t\u00a0]*)(?P<num>\d{1,6})\.[ \t]+(?P<author>\S[^\n]{0,150}?)[ \t]+says:?[ \t]*"
+    r"(?=\n(?:[ \t\u00a0]*(?:\n|$)|(?P=indent)[ \t\u00a0]+\S))",
+    re.M,
+)
+MAX_AUTHOR_WORDS = 10
+FOOTER = re.compile(
+    r"^(?P<indent>[ \t\u00a0]*)(?:leave a reply(?: cancel reply)?|leave a comment|cancel reply|post comment|"
+    r"add a comment|your email address will not be published[^\n]*|comments are closed\.?|"
+    r"you must be logged in to post a comment\.?)[ \t]*$",
+    re.M | re.I,
+)
+# Starts with a literal, so the regex engine skips ahead fast. At most one match per line (it
+# must end at the newline), and where HEADER matches that line it ends at the same place.
+_SAYS = re.compile(r"says:?[ \t]*(?=\n)")
+_FOOTER_PHRASES = ("leave a reply", "leave a comment", "cancel reply", "post comment", "add a comment",
+                   "your email address will not be published", "comments are closed",
+                   "you must be logged in to post a comment")
+# Every phrase contains one of these keys: four searches instead of eight. (Not "reply": a
+# WordPress dump has a `Reply` link under every comment.)
+_FOOTER_KEYS = (b"comment", b"leave a ", b"cancel reply", b"your email address")
+assert all(any(key.decode() in phrase for key in _FOOTER_KEYS) for phrase in _FOOTER_PHRASES)
+_NOT_CONTINUATION = bytes(range(0x80)) + bytes(range(0xC0, 0x100))  # bytes that start a UTF-8 character
+_PLUS_ONE = (1).__add__
+
+
+def indent_width(line: str) -> int:
+    """Columns of leading whitespace, tabs to the next multiple of 8."""
+    if "\t" not in line:
+        return len(line) - len(line.lstrip(" \u00a0"))
+    width = 0
+    for ch in line:
+        if ch == "\t":
+            width += 8 - width % 8
+        elif ch == " " or ch == "\u00a0":
+            width += 1
+        else:
+            break
+    return width
+
+
+def _footers_by_regex(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), indent_width(m.group("indent"))) for m in FOOTER.finditer(text)]
+
+
+def footers(text: str) -> list[tuple[int, int]]:
+    """(offset, indent) of every footer line, in order.
+
+    The phrases are searched for in the UTF-8 bytes lowered by `bytes.lower` (ASCII letters
+    only, at memory speed; lowering the str costs ten times more), then each line found is
+    checked against FOOTER. That finds what a search of `text.lower()` would: the phrases are
+    ASCII, and the only non-ASCII character that lowers to an ASCII letter is the Kelvin sign
+    (to `k`, in no phrase). U+0130 lowers to two characters; texts with it take the regex."""
+    if "\u0130" in text:
+        return _footers_by_regex(text)
+    data = text.encode("utf-8", "surrogatepass").lower()
+    found: set[tuple[int, int]] = set()  # (byte offset of the line, indent)
+    for phrase in _FOOTER_KEYS:
+        i = data.find(phrase)
+        while i >= 0:
+            line_start = data.rfind(b"\n", 0, i) + 1
+            line_end = data.find(b"\n", i)
+            line = data[line_start:line_end if line_end >= 0 else len(data)].decode("utf-8", "surrogatepass")
+            m = FOOTER.match(line)  # case-insensitive: the lowered line reads the same
+            # ... and holds a phrase as written (FOOTER alone would also take `cloſed`).
+            if m and any(phrase in line for phrase in _FOOTER_PHRASES):
+                found.add((line_start, indent_width(m.group("indent"))))
+            i = data.find(phrase, i + len(phrase))
+    out = []
+    chars = done = 0
+    for byte_offset, indent in sorted(found):  # byte offsets to str offsets: count character starts
+        continuation = len(data[done:byte_offset].translate(None, _NOT_CONTINUATION))
+        chars += byte_offset - done - continuation
+        done = byte_offset
+        out.append((chars, indent))
+    return out
+
+
+@dataclass(slots=True)
+class Headers:
+    """The comment headers of a dump in document order, one list per field, and `end`, the
+    offset where the thread stops (its footer, or the end of the text)."""
+
+    lines: Sequence[int]  # 0-based line number of each header
+    indents: list[int]  # in columns, tabs expanded
+    numbers: list[int]  # the `N.` as written
+    authors: list[str]
+    body_starts: Sequence[int]  # offset just after the header line
+    starts: Sequence[int]  # offset of the header line
+    end: int
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+
+def find_headers(text: str) -> Headers:
+    """Every header line before the footer that ends the thread.
+
+    A footer ends the thread if it comes before the first header, or is indented no deeper
+    than the first header (a deeper one is part of a comment)."""
+    says_at = map(re.Match.start, _SAYS.finditer(text))
+    line_starts = map(_PLUS_ONE, map(text.rfind, repeat("\n"), repeat(0), says_at))
+    found = list(filter(None, map(HEADER.match, repeat(text), line_starts)))
+    authors = list(map(re.Match.group, found, repeat(3)))
+    if any(map((MAX_AUTHOR_WORDS - 1).__lt__, map(str.count, authors, repeat(" ")))):
+        # A "header" whose author is a whole sentence is running text, part of a body.
+        found = [m for m, a in zip(found, authors)
+                 if not (a.count(" ") >= MAX_AUTHOR_WORDS and len(a.split()) > MAX_AUTHOR_WORDS)]
+        authors = list(map(re.Match.group, found, repeat(3)))
+    starts = array("q", map(re.Match.start, found))
+    indent_strings = list(map(re.Match.group, found, repeat(1)))
+    measure = indent_width if any(map(str.__contains__, indent_strings, repeat("\t"))) else len
+    indents = list(map(measure, indent_strings))
+    end = len(text)
+    for f_start, f_indent in footers(text):
+        if not starts or f_start < starts[0] or f_indent <= indents[0]:
+            end = f_start
+            break
+    keep = bisect_left(starts, end)
+    if keep < len(starts):
+        del found[keep:], authors[keep:], starts[keep:], indents[keep:]
+    # Offsets and line numbers as 8-byte machine integers, not 36-byte int objects; authors
+    # shared, not one string per comment (the same names reply again and again).
+    names: dict[str, str] = {}
+    return Headers(
+        lines=array("q", accumulate(map(text.count, repeat("\n"), chain((0,), starts), starts))),
+        indents=indents,
+        numbers=list(map(int, map(re.Match.group, found, repeat(2)))),
+        authors=list(map(names.setdefault, authors, authors)),
+        body_starts=array("q", map(_PLUS_ONE, map(re.Match.end, found))),
+        starts=starts,
+        end=end,
+    )
+
+
+def indent_step(text: str, headers: Headers) -> int:
+    """The most common indentation step: header-to-deeper-reply and header-to-body offsets."""
+    indents = headers.indents
+    steps: Counter[int] = Counter(filter((0).__lt__, map(sub, indents[1:], indents)))
+    for k in range(min(200, len(headers))):
+        stop = headers.starts[k + 1] if k + 1 < len(headers) else headers.end
+        for line in text[headers.body_starts[k]:stop].split("\n"):
+            if line.strip():
+                offset = indent_width(line) - indents[k]
+                if offset > 0:
+                    steps[offset] += 1
+                break
+    if not steps:
+        return 2
+    best = max(steps.values())
+    return min(s for s, n in steps.items() if n == best)
+

@@ -1,0 +1,121 @@
+"""Comment bodies: the fast paths give what the plain regex definition gives, on any body."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from moderation.bodies import DATE_FORMATS, LOOKS_LIKE_DATE, body_text, parse_posted
+
+# The definition as first written (one regex per step, every line tried), kept here as the
+# reference the guarded fast paths must agree with.
+_REPLY_LINK = re.compile(r"^[ \t\u00a0]*(?:reply|reply ↓|↓ reply|log in to reply)[ \t]*(?:\n|$)", re.M | re.I)
+_TRAILING_SPACE = re.compile(r"[ \t\u00a0]+$", re.M)
+
+
+def reference_posted(line: str) -> str | None:
+    candidate = line.strip()
+    if len(candidate) > 40 or not LOOKS_LIKE_DATE.match(candidate):
+        return None
+    candidate = candidate.replace("a.m.", "am").replace("p.m.", "pm")
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(candidate, fmt).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def reference_body(raw: str) -> tuple[str, str | None]:
+    """The body code as it was before the fast paths (issue 4), line for line."""
+    raw = raw.strip("\n")
+    if "\t" in raw:
+        raw = raw.expandtabs(8)
+    if not raw.strip():
+        return "", None
+    posted = None
+    first, _, rest = raw.partition("\n")
+    if LOOKS_LIKE_DATE.match(first.strip()):
+        posted = reference_posted(first)
+        if posted is not None:
+            raw = rest.strip("\n")
+    if "eply" in raw:
+        raw = _REPLY_LINK.sub("", raw)
+    if " \n" in raw or "\u00a0\n" in raw or raw.endswith((" ", "\u00a0")):
+        raw = _TRAILING_SPACE.sub("", raw)
+    raw = raw.strip("\n")
+    if not raw:
+        return "", posted
+    if "\n\n\n" in raw:
+        raw = re.sub(r"\n{3,}", "\n\n", raw)
+    cut = len(raw) - len(raw.lstrip(" "))
+    prefix = "\n" + " " * cut
+    if cut and raw.count(prefix) == raw.count("\n") - raw.count("\n\n"):
+        raw = raw[cut:].replace(prefix, "\n")
+    else:
+        cut = min(len(line) - len(line.lstrip(" \u00a0")) for line in raw.split("\n") if line)
+        if cut:
+            raw = re.sub(r"^[ \u00a0]{0,%d}" % cut, "", raw, flags=re.M)
+    return raw, posted
+
+
+PIECES = ["Reply", "reply", "REPLY", "Reply ↓", "↓ Reply", "Log in to Reply", "RePly", "replying", "March 3, 2020 at 4:15 pm",
+          "2020-03-03", "3 March 2020 at 16:15", "word", "the “quoted” text…", "\u00a0", " ", "  ", "\t", "\n", "\n\n",
+          "\n\n\n", "İ", "ß", "Ωμέγα", "x"]
+line = st.tuples(st.sampled_from(["", " ", "  ", "    ", "      ", "\u00a0", "\t", "  \t"]),
+                 st.lists(st.sampled_from(PIECES), max_size=4)).map(lambda t: t[0] + "".join(t[1]))
+raw_body = st.tuples(st.sampled_from(["", "\n", "\n\n"]), st.lists(line, max_size=7),
+                     st.sampled_from(["", "\n", "\n\n", " "])).map(lambda t: t[0] + "\n".join(t[1]) + t[2])
+
+
+@settings(max_examples=600, deadline=None)
+@given(raw=raw_body)
+def test_body_text_matches_the_definition(raw):
+    assert body_text(raw) == reference_body(raw)
+
+
+@settings(max_examples=300, deadline=None)
+@given(indent=st.integers(1, 12), lines=st.lists(st.text("abc xyz.“”é", min_size=1).map(str.strip).filter(bool),
+                                                  min_size=1, max_size=5),
+       blank=st.booleans(), reply=st.booleans())
+def test_plain_and_wordpress_bodies(indent, lines, blank, reply):
+    pad = " " * indent
+    sep = "\n\n" if blank else "\n"
+    raw = "\n" + sep.join(pad + x for x in lines) + (f"\n\n{pad}Reply\n\n" if reply else "\n\n")
+    assert body_text(raw) == reference_body(raw) == (sep.join(lines), None)
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("\n    First line\n      deeper line\n    back\n\n", ("First line\n  deeper line\nback", None)),
+    ("\n    March 3, 2020 at 4:15 pm\n\n    Hello there.\n\n    Reply\n\n", ("Hello there.", "2020-03-03T16:15:00")),
+    ("\n    REPLY to all\n    Reply\n\n    and more\n    reply\n", ("REPLY to all\n\nand more", None)),
+    ("\n    Text\n    REPLY\n    Reply\n", ("Text", None)),  # every link line goes, not only the last
+    ("\n\u00a0\u00a0Text with no-break spaces\n\u00a0\u00a0and more\n", ("Text with no-break spaces\nand more", None)),
+    ("\n\tTabbed\n\ttext\n", ("Tabbed\ntext", None)),
+    ("\n    trailing   \n    spaces\u00a0\n", ("trailing\nspaces", None)),
+    ("\n    Reply\n", ("", None)),
+    ("\n    REPLY\n", ("REPLY", None)),  # as before: no lower-case `eply`, no link removal
+])
+def test_body_cases(raw, expected):
+    assert body_text(raw) == reference_body(raw) == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(month=st.sampled_from(["January", "February", "March", "May", "September", "December", "Sept", "march", "MAY"]),
+       day=st.sampled_from(["1", "01", "0", "29", "30", "31", "32", "00"]), year=st.sampled_from(["2020", "2019", "0000", "1900"]),
+       hour=st.sampled_from(["1", "12", "0", "13", "01", "00"]), minute=st.sampled_from(["00", "59", "60", "5", "05"]),
+       ampm=st.sampled_from(["am", "pm", "AM", "PM", "Am", "pM", "a.m.", "p.m.", "xm"]), pad=st.sampled_from(["", "  "]))
+def test_wordpress_dates_without_strptime_match_strptime(month, day, year, hour, minute, ampm, pad):
+    line = f"{pad}{month} {day}, {year} at {hour}:{minute} {ampm}{pad}"
+    assert parse_posted(line) == reference_posted(line)
+
+
+def test_wordpress_date_values():
+    assert parse_posted("March 3, 2020 at 12:05 am") == "2020-03-03T00:05:00"
+    assert parse_posted("March 3, 2020 at 12:05 pm") == "2020-03-03T12:05:00"
+    assert parse_posted("February 29, 2019 at 1:00 pm") is None  # no such day
+    assert parse_posted("February 29, 2020 at 1:00 pm") == "2020-02-29T13:00:00"

@@ -1,0 +1,63 @@
+"""Header and footer search: the column-wise, byte-level fast paths find exactly what a plain
+multiline regex over the text finds."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from moderation.dump_scan import FOOTER, HEADER, MAX_AUTHOR_WORDS, find_headers, footers, indent_width
+from moderation.tables import _first_nonblank_line
+
+PHRASES = ("leave a reply", "leave a comment", "cancel reply", "post comment", "add a comment",
+           "your email address will not be published", "comments are closed", "you must be logged in to post a comment")
+
+
+def reference_footers(text: str) -> list[tuple[int, int]]:
+    """Every FOOTER line whose lower-cased text holds a phrase (what the parser always did)."""
+    return [(m.start(), indent_width(m.group("indent"))) for m in FOOTER.finditer(text)
+            if "\u0130" in text or any(p in m.group(0).lower() for p in PHRASES)]
+
+
+def reference_headers(text: str) -> tuple[list[tuple[int, int, int, str, int, int]], int]:
+    """(line, indent, number, author, body start, start) of every header line before the footer."""
+    found = [m for m in HEADER.finditer(text)
+             if not (m["author"].count(" ") >= MAX_AUTHOR_WORDS and len(m["author"].split()) > MAX_AUTHOR_WORDS)]
+    end = len(text)
+    for f_start, f_indent in reference_footers(text):
+        if not found or f_start < found[0].start() or f_indent <= indent_width(found[0]["indent"]):
+            end = f_start
+            break
+    return [(text.count("\n", 0, m.start()), indent_width(m["indent"]), int(m["num"]), m["author"], m.end() + 1, m.start())
+            for m in found if m.start() < end], end
+
+
+LINES = ["  1. Ann says", "    2. Bob says:", "\t3. Zoë Ångström says", "  4. A B C D E F G H I J K L says",
+         "1. says", "  12. Tom, retired says ", "\u00a01. Nbsp says", "    Body text here.", "    “Curly” ünïcode…",
+         "Leave A Reply", "  Leave a Reply Cancel reply", "LEAVE A COMMENT", "Comments are cloſed", "Comments are closed.",
+         "    Post Comment", "Your email address will not be published. Required", "\u212aelvin", "İstanbul", "😀 emoji",
+         "cancel reply", "", "", "", "   "]
+
+
+@settings(max_examples=400, deadline=None)
+@given(lines=st.lists(st.sampled_from(LINES), max_size=25), end=st.sampled_from(["", "\n"]))
+def test_find_headers_and_footers_match_the_regex_definition(lines, end):
+    text = "\n".join(lines) + end
+    assert footers(text) == reference_footers(text)
+    headers = find_headers(text)
+    columns = list(zip(headers.lines, headers.indents, headers.numbers, headers.authors, headers.body_starts,
+                       headers.starts))
+    assert (columns, headers.end) == reference_headers(text)
+
+
+def test_footer_offsets_after_multibyte_characters():
+    text = "Ωμέγα “quoted” 😀\n  1. Ann says\n\n    Hi.\n\nLeave A Reply\n"
+    assert footers(text) == [(text.index("Leave"), 0)]
+    assert find_headers(text).end == text.index("Leave")
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(["\n", "\r", "\r\n", " ", "a", "bc", "\u2028", "\x0b", "\x85", "\t"]), max_size=25).map("".join),
+       head=st.integers(1, 10))
+def test_first_nonblank_line_reads_only_the_head(text, head):
+    assert _first_nonblank_line(text, head) == next((line for line in text.splitlines() if line.strip()), "")
