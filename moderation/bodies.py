@@ -57,13 +57,25 @@ def _wordpress_date(candidate: str) -> str | None:
 
 def parse_posted(line: str) -> str | None:
     """A WordPress date line as ISO 8601 (`2020-03-03T16:15:00`), or None if it is not one."""
+    candidate = _date_candidate(line)
+    return candidate and (_wordpress_date(candidate) or _strptime_date(candidate))
+
+
+def posted_by_strptime(line: str) -> str | None:
+    """`parse_posted` without the fast path: every format through `strptime` (the reference
+    the fast path is tested against)."""
+    candidate = _date_candidate(line)
+    return candidate and _strptime_date(candidate)
+
+
+def _date_candidate(line: str) -> str | None:
     candidate = line.strip()
     if len(candidate) > 40 or not LOOKS_LIKE_DATE.match(candidate):
         return None
-    candidate = candidate.replace("a.m.", "am").replace("p.m.", "pm")
-    fast = _wordpress_date(candidate)
-    if fast is not None:
-        return fast
+    return candidate.replace("a.m.", "am").replace("p.m.", "pm")
+
+
+def _strptime_date(candidate: str) -> str | None:
     for fmt in DATE_FORMATS:
         try:
             return datetime.strptime(candidate, fmt).isoformat()

@@ -189,25 +189,17 @@ def _word_counts(batch, rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return per_doc[text_doc].astype(np.float64), second_per_doc[text_doc], overlap
 
 
-_BMP_FLAGS: np.ndarray | None = None
-
-
 def _letter_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Per text: upper-case letters and letters (str.isupper / str.isalpha per character),
-    from one array of code points rather than a Python call per character."""
-    global _BMP_FLAGS
-    if _BMP_FLAGS is None:  # bit 1: upper case, bit 2: a letter; for the Basic Multilingual Plane
-        chars = [chr(i) for i in range(0x10000)]
-        _BMP_FLAGS = (np.fromiter(map(str.isupper, chars), np.uint8, 0x10000)
-                      | np.fromiter(map(str.isalpha, chars), np.uint8, 0x10000) << 1)
+    """Per text: upper-case letters and letters (str.isupper / str.isalpha per character).
+    Python is asked once per distinct code point in the batch, not once per character."""
     lengths = np.fromiter(map(len, texts), np.int64, len(texts))
     points = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    flags = _BMP_FLAGS[np.minimum(points, 0xFFFF)]
-    beyond = np.flatnonzero(points > 0xFFFF)  # emoji and rarer scripts: asked one by one
-    for i in beyond:
-        ch = chr(points[i])
-        flags[i] = ch.isupper() | ch.isalpha() << 1
+    flags = np.zeros(int(points.max()) + 1 if len(points) else 1, dtype=np.uint8)  # bit 1 upper, bit 2 letter
+    for point in np.flatnonzero(np.bincount(points)).tolist():
+        ch = chr(point)
+        flags[point] = ch.isupper() | ch.isalpha() << 1
+    per_char = flags[points]
     row = np.repeat(np.arange(len(texts)), lengths)
-    upper = np.bincount(row, weights=flags & 1, minlength=len(texts))
-    letters = np.bincount(row, weights=flags >> 1, minlength=len(texts))
+    upper = np.bincount(row, weights=per_char & 1, minlength=len(texts))
+    letters = np.bincount(row, weights=per_char >> 1, minlength=len(texts))
     return upper, letters

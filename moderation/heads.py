@@ -26,12 +26,6 @@ class LinearHead:
         return cls(np.asarray(estimator.coef_, dtype=np.float64), np.asarray(estimator.intercept_, dtype=np.float64),
                    np.asarray(estimator.classes_))
 
-    def predict_proba(self, X) -> np.ndarray:
-        return probabilities(np.asarray(X @ self.coef_.T, dtype=np.float64) + self.intercept_)
-
-    def predict(self, X) -> np.ndarray:
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
-
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
         classes = self.classes_
         if classes.dtype.kind == "O":
