@@ -18,13 +18,24 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .explain import baseline_record
-from .features import TEXT_CONFIGS, CommentFeaturizer
+from .features import CONTEXT_NAMES, TEXT_CONFIGS, CommentFeaturizer
 from .labels import BINARY_LABELS, STANCES
 from .model import FORMAT_VERSION, ModerationModel
 
 C_GRID = (1.0, 4.0, 16.0)
 STANCE_WEIGHTS = (None, "balanced")
 FOLDS = 5
+#: Context features a head may learn from. Incivility and conspiracy are properties of what the
+#: comment itself says, so their heads see only features of the comment's own text. Where a
+#: comment sits (its depth, whether the page had an article, how much it shares with its parent)
+#: differs between the sites and datasets the labels come from, and heads allowed to see it
+#: learned those differences: deep replies read as "never conspiratorial" and short ones as
+#: civil, which does not carry over to another site's threads. Off-topic (about the article)
+#: and stance (about the parent) need the relational features.
+COMMENT_ONLY_CONTEXT = ("question_marks", "ends_with_question", "second_person", "has_quotes", "log_length",
+                        "caps_ratio", "exclamations", "has_url")
+HEAD_CONTEXT: dict[str, tuple[str, ...]] = {"incivility": COMMENT_ONLY_CONTEXT, "conspiracy": COMMENT_ONLY_CONTEXT,
+                                            "off_topic": CONTEXT_NAMES, "stance": CONTEXT_NAMES}
 
 
 def _stderr(message: str) -> None:
@@ -44,6 +55,29 @@ def _head(name: str, C: float, seed: int, class_weight=None):
     from sklearn.linear_model import LogisticRegression
 
     return LogisticRegression(C=float(C), max_iter=3000, tol=1e-3, random_state=seed, class_weight=class_weight)
+
+
+def head_view(X, name: str):
+    """The feature matrix as head `name` may see it: the context columns it must not learn from
+    are zeroed (the context block is the matrix's last columns), so an L2-regularised fit gives
+    them a coefficient of exactly 0 and scoring needs no per-head feature selection."""
+    allowed = HEAD_CONTEXT.get(name, CONTEXT_NAMES)
+    if len(allowed) == len(CONTEXT_NAMES):
+        return X
+    keep = np.ones(X.shape[1], dtype=X.dtype)
+    first = X.shape[1] - len(CONTEXT_NAMES)
+    keep[[first + i for i, n in enumerate(CONTEXT_NAMES) if n not in allowed]] = 0
+    return X.multiply(keep).tocsr()
+
+
+def head_views(X, names) -> dict:
+    """`head_view` for each head; heads that see the same columns share one matrix."""
+    by_columns: dict = {}
+    for name in names:
+        allowed = HEAD_CONTEXT.get(name, CONTEXT_NAMES)
+        if allowed not in by_columns:
+            by_columns[allowed] = head_view(X, name)
+    return {name: by_columns[HEAD_CONTEXT.get(name, CONTEXT_NAMES)] for name in names}
 
 
 def _known(frame, name):
@@ -107,11 +141,12 @@ def cross_validate(frame, seed: int = 0, fixed: Hyper | None = None, progress: C
         # reaches the heads, and its n-grams that no training row has get no weight.
         progress(f"cross-validation: {config} n-grams, featurising {len(frame):,} rows")
         X = CommentFeaturizer(config).fit(frame).transform(frame)
+        views = head_views(X, heads)
         for k, (train_idx, val_idx) in enumerate(folds, start=1):
             progress(f"cross-validation: {config} n-grams, fold {k}/{n_splits}")
             tr = frame.iloc[train_idx]
-            X_tr, X_va = X[train_idx], X[val_idx]
             for name in heads:
+                X_tr, X_va = views[name][train_idx], views[name][val_idx]
                 m_tr = _known(tr, name)
                 y_tr = _target(tr, name, m_tr)
                 if len(set(y_tr)) < 2:
@@ -263,12 +298,12 @@ def train(frame, *, seed: int = 0, hyper: Hyper | None = None, heldout=None, sou
     featurizer = CommentFeaturizer(hyper.text_config).fit(frame)
     X = featurizer.transform(frame)
     heads = {}
-    for name in (*BINARY_LABELS, "stance"):
-        if not _fits(frame, name):
-            continue
+    fitting = [name for name in (*BINARY_LABELS, "stance") if _fits(frame, name)]
+    views = head_views(X, fitting)
+    for name in fitting:
         mask = _known(frame, name)
         weight = hyper.stance_class_weight if name == "stance" else None
-        fitted = _head(name, hyper.C.get(name, 1.0), seed, weight).fit(X[mask], _target(frame, name, mask))
+        fitted = _head(name, hyper.C.get(name, 1.0), seed, weight).fit(views[name][mask], _target(frame, name, mask))
         heads[name] = LinearHead.from_estimator(fitted)
         if name != "stance":
             thresholds.setdefault(name, 0.5)
