@@ -54,8 +54,25 @@ def normal_words(text: str) -> list[str]:
 
 
 def normal_words_many(texts: list[str]) -> list[list[str]]:
-    """`normal_words` of each text, batched: each step is one `map` over all texts, so there
-    is no Python step per text (which would cost more than the work)."""
+    """`normal_words` of each text, batched: the texts are joined with NUL and normalised as
+    one string (a few C calls for the whole batch instead of a dozen per text), then cut
+    apart again. NUL is neither punctuation nor whitespace nor cased, and to `str.lower`'s
+    one context rule (the final sigma) it is a boundary like the end of the string, so each
+    piece is what the text alone gives. A text holding NUL itself takes the per-text path."""
+    joined = "\x00".join(texts)
+    if joined.count("\x00") != max(len(texts) - 1, 0):
+        return _normal_words_each(texts)
+    low = joined.lower()
+    if not low.isascii():
+        for mark in _WIDE_PUNCT:
+            if mark in low:
+                low = low.replace(mark, "")
+    data = low.encode("utf-8", "surrogatepass").translate(None, _ASCII_PUNCT).decode("utf-8", "surrogatepass")
+    return list(map(str.split, data.split("\x00"))) if texts else []
+
+
+def _normal_words_each(texts: list[str]) -> list[list[str]]:
+    """`normal_words` of each text, one `map` per step over the texts."""
     lows = list(map(str.lower, texts))
     wide = list(compress(count(), map(not_, map(str.isascii, lows))))
     if wide:
