@@ -133,7 +133,7 @@ def _build_tree(text: str, headers: Headers, thread: Thread, problems: list[tupl
                         if open_[_QUOTABLE] is None:
                             open_[_QUOTABLE] = Quotable(open_[_RAW], open_[_WORDS], path[k])
                         ancestors.append(open_[_QUOTABLE])
-                    own, quotes = split_quotes(body, ancestors, words)
+                    own, quotes = split_quotes(body, ancestors, words, reply_blocks)
             comment = Comment(cid, parent_id, author, own, quotes, posted, len(stack) + 1, line + 1)
             append(comment)
             stack.append([level, comment, body, 0, words, None])

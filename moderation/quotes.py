@@ -146,15 +146,18 @@ def may_quote(words: list[str], ancestor_probes: list[Grams]) -> bool:
     return not all(map(blocks(words).isdisjoint, ancestor_probes))
 
 
-def split_quotes(text: str, ancestors: list[Quotable], words: list[str] | None = None) -> tuple[str, list[str]]:
+def split_quotes(text: str, ancestors: list[Quotable], words: list[str] | None = None,
+                 reply_blocks: Grams | None = None) -> tuple[str, list[str]]:
     """(own words, quotes) of `text`, given what each of its ancestors offers to quote;
-    `words`, when the caller has them already, must be `normal_words(text)`."""
+    `words` and `reply_blocks`, when the caller has them already, must be `normal_words(text)`
+    and `blocks(words)`."""
     n = MIN_WORDS
     if words is None:
         words = normal_words(text)
     if len(words) < n:
         return text, []
-    reply_blocks = blocks(words)
+    if reply_blocks is None:
+        reply_blocks = blocks(words)
     # Only an ancestor with one of the reply's aligned blocks can share 8 words with it.
     hit = [a for a in ancestors if not a.probes.isdisjoint(reply_blocks)]
     if not hit:

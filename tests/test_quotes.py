@@ -84,6 +84,7 @@ def test_prefilter_never_misses_a_quote(reply, ancestors):
     assert may_quote(words, [probes(normal_words(a)) for a in ancestors]) or not exhaustive_has_quote(reply, ancestors)
     own, quotes = split_quotes(reply, [Quotable(a) for a in ancestors])
     assert bool(quotes) == exhaustive_has_quote(reply, ancestors)
+    assert split_quotes(reply, [Quotable(a) for a in ancestors], words, blocks(words)) == (own, quotes)
 
 
 PARENT = "Rents in the old town went up by a third in just two years, said the council’s report."
