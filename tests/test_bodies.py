@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from moderation.bodies import LOOKS_LIKE_DATE, body_text, parse_posted, posted_by_strptime
+from moderation.bodies import LOOKS_LIKE_DATE, body_text, parse_posted, posted_by_strptime, posted_of
 
 # The definition as first written (one regex per step, every line tried), kept here as the
 # reference the guarded fast paths must agree with.
@@ -94,10 +94,11 @@ def test_body_cases(raw, expected):
 @given(month=st.sampled_from(["January", "February", "March", "May", "September", "December", "Sept", "march", "MAY"]),
        day=st.sampled_from(["1", "01", "0", "29", "30", "31", "32", "00"]), year=st.sampled_from(["2020", "2019", "0000", "1900"]),
        hour=st.sampled_from(["1", "12", "0", "13", "01", "00"]), minute=st.sampled_from(["00", "59", "60", "5", "05"]),
-       ampm=st.sampled_from(["am", "pm", "AM", "PM", "Am", "pM", "a.m.", "p.m.", "xm"]), pad=st.sampled_from(["", "  "]))
+       ampm=st.sampled_from(["am", "pm", "AM", "PM", "Am", "pM", "a.m.", "p.m.", "xm"]),
+       pad=st.sampled_from(["", "  ", "\u00a0", "\t", "\x1c", " x"]))
 def test_wordpress_dates_without_strptime_match_strptime(month, day, year, hour, minute, ampm, pad):
     line = f"{pad}{month} {day}, {year} at {hour}:{minute} {ampm}{pad}"
-    assert parse_posted(line) == posted_by_strptime(line)
+    assert posted_of(line) == parse_posted(line) == posted_by_strptime(line)
 
 
 def test_wordpress_date_values():
@@ -105,3 +106,6 @@ def test_wordpress_date_values():
     assert parse_posted("March 3, 2020 at 12:05 pm") == "2020-03-03T12:05:00"
     assert parse_posted("February 29, 2019 at 1:00 pm") is None  # no such day
     assert parse_posted("February 29, 2020 at 1:00 pm") == "2020-02-29T13:00:00"
+    assert posted_of("March 3, 2020 at 12:05 am") == "2020-03-03T00:05:00"
+    assert posted_of(" December 28, 1999 at 09:59 PM ") == "1999-12-28T21:59:00"
+    assert posted_of("February 29, 2019 at 1:00 pm") is None
