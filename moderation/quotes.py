@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import string
 from itertools import accumulate, compress, count, repeat
-from operator import itemgetter, not_
+from operator import not_
 
 MIN_WORDS = 8
 _PUNCT = "\"'“”‘’«»()[]{}<>.,;:!?…*_-–—" + string.punctuation
@@ -103,12 +103,13 @@ def blocks(words: list[str]) -> Grams:
     return set(zip(*[iter(words)] * _PROBE))
 
 
-_EVERY_4TH = [itemgetter(slice(k, None, _PROBE)) for k in range(_PROBE)]
 
 
 def blocks_many(word_lists: list[list[str]]) -> list[Grams]:
-    """`blocks` of each list of words, batched like `normal_words_many`."""
-    return list(map(set, map(zip, *(map(every, word_lists) for every in _EVERY_4TH))))
+    """`blocks` of each list of words, batched like `normal_words_many`: `zip` of one iterator
+    over each list four times, as in `blocks`, with no slices copied."""
+    its = list(map(iter, word_lists))
+    return list(map(set, map(zip, its, its, its, its)))
 
 
 class Quotable:
