@@ -103,8 +103,6 @@ def blocks(words: list[str]) -> Grams:
     return set(zip(*[iter(words)] * _PROBE))
 
 
-
-
 def blocks_many(word_lists: list[list[str]]) -> list[Grams]:
     """`blocks` of each list of words, batched like `normal_words_many`: `zip` of one iterator
     over each list four times, as in `blocks`, with no slices copied."""
