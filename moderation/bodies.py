@@ -139,15 +139,25 @@ def _drop_trailing_space(raw: str) -> str:
 _NEWLINE_SPACES: list[str] = ["\n" + " " * k for k in range(128)]
 
 
-def body_text(raw: str) -> tuple[str, str | None]:
+def clean_region(text: str, start: int, end: int) -> bool:
+    """True when no body cut from `text[start:end]` holds a tab, a space or no-break space at
+    a line end, or three newlines in a row: `body_text(raw, clean=True)` may then skip those
+    tests, four C calls for the whole thread instead of four per comment. (A body ends with a
+    space only before a newline, or where the region does.)"""
+    return (all(text.find(mark, start, end) < 0 for mark in ("\t", " \n", "\u00a0\n", "\n\n\n"))
+            and text[max(start, end - 1):end] not in (" ", "\u00a0"))
+
+
+def body_text(raw: str, clean: bool = False) -> tuple[str, str | None]:
     """The comment's text (paragraphs joined by blank lines) and its date line, if any.
 
     A plain body (no date line, no `Reply` link, no trailing spaces or blank runs, and its
     first line's indent carried by every line) is dedented here in a few C calls; a body whose
     first line is indented and dated goes straight to `_after_date`; anything else goes
-    through `_careful_body`, which gives the same results for those too."""
+    through `_careful_body`, which gives the same results for those too. `clean=True` says the
+    body has no tab, trailing space or run of blank lines (see `clean_region`)."""
     raw = raw.strip("\n")
-    if "\t" in raw:
+    if not clean and "\t" in raw:
         raw = raw.expandtabs(8)
     first = raw.lstrip(" ")
     cut = len(raw) - len(first)
@@ -156,9 +166,9 @@ def body_text(raw: str) -> tuple[str, str | None]:
             line, _, rest = first.partition("\n")
             posted = posted_of(line)
             if posted is not None:
-                return _after_date(rest.strip("\n"), posted)
-        elif ("eply" not in first and " \n" not in first and "\u00a0\n" not in first
-              and not first.endswith((" ", "\u00a0")) and "\n\n\n" not in first):
+                return _after_date(rest.strip("\n"), posted, clean)
+        elif "eply" not in first and (clean or (" \n" not in first and "\u00a0\n" not in first
+                                                and not first.endswith((" ", "\u00a0")) and "\n\n\n" not in first)):
             prefix = _NEWLINE_SPACES[cut] if cut < len(_NEWLINE_SPACES) else "\n" + " " * cut
             if first.count(prefix) == first.count("\n") - first.count("\n\n"):
                 return first.replace(prefix, "\n"), None
@@ -186,14 +196,15 @@ def _careful_body(raw: str) -> tuple[str, str | None]:
     return _after_date(raw, posted)
 
 
-def _after_date(raw: str, posted: str | None) -> tuple[str, str | None]:
+def _after_date(raw: str, posted: str | None, clean: bool = False) -> tuple[str, str | None]:
     """The rest of `_careful_body`, once the date line (if any) is gone: links, trailing
-    spaces, blank runs, dedent."""
+    spaces, blank runs, dedent. (Taking out a link line can leave a run of blank lines even
+    in a clean body, never a trailing space: so `clean` skips only the trailing-space test.)"""
     changed = False
     if "eply" in raw:
         raw = _drop_reply_links(raw)
         changed = True
-    if " \n" in raw or "\u00a0\n" in raw or raw.endswith((" ", "\u00a0")):
+    if not clean and (" \n" in raw or "\u00a0\n" in raw or raw.endswith((" ", "\u00a0"))):
         raw = _drop_trailing_space(raw)
         changed = True
     if changed:

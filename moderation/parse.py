@@ -24,7 +24,7 @@ from itertools import repeat
 from operator import floordiv, mod, sub
 
 from .article import parse_article
-from .bodies import body_text, parse_posted
+from .bodies import body_text, clean_region, parse_posted
 from .dump_scan import Headers, find_headers, indent_step
 from .errors import ParseError
 from .quotes import MIN_WORDS, Quotable, blocks_many, normal_words_many, probes, split_quotes
@@ -84,13 +84,14 @@ def _build_tree(text: str, headers: Headers, thread: Thread, problems: list[tupl
     path: list[set | None] = []
     pop_open, push_open = stack.pop, stack.append
     pop_path, push_path = path.pop, path.append
+    clean = repeat(clean_region(text, headers.body_starts[0], headers.end))
     top_count = 0
     append = thread.comments.append
     report = problems.append
     for first in range(0, len(headers), _BATCH):
         last = first + _BATCH
         raws = map(text.__getitem__, map(slice, headers.body_starts[first:last], stops[first:last]))
-        texts, dates = zip(*map(body_text, raws))
+        texts, dates = zip(*map(body_text, raws, clean))
         words_of = normal_words_many(texts)
         blocks_of = blocks_many(words_of)
         for (level, remainder, indent, line, number, author, body, posted, words, reply_blocks) in zip(
