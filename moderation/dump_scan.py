@@ -68,28 +68,35 @@ def footers(text: str) -> list[tuple[int, int]]:
     """(offset, indent) of every footer line, in order.
 
     The phrases are searched for in `text.encode("ascii", "replace")` lowered by `bytes.lower`
-    (at memory speed; lowering the str costs ten times more): one byte per character, every
-    non-ASCII character a `?`, so a hit's byte offset is its character offset. Each line found
+    (at memory speed; lowering the str costs ten times more), a megabyte at a time: one byte per
+    character, every non-ASCII character a `?`, so a hit's byte offset is its character offset
+    (chunks overlap by a phrase's length, so none is cut in two). Each line found
     is then checked against FOOTER. That finds what a search of `text.lower()` would: the
     phrases are ASCII, and the only non-ASCII character that lowers to an ASCII letter is the
     Kelvin sign (to `k`, in no phrase). U+0130 lowers to two characters; texts with it take
     the regex."""
     if "\u0130" in text:
         return _footers_by_regex(text)
-    data = text.encode("ascii", "replace").lower()
     found: set[tuple[int, int]] = set()  # (offset of the line, indent)
-    for phrase in _FOOTER_KEYS:
-        i = data.find(phrase)
-        while i >= 0:
-            line_start = data.rfind(b"\n", 0, i) + 1
-            line_end = data.find(b"\n", i)
-            line = _ascii_lower(text[line_start:line_end if line_end >= 0 else len(text)])
-            m = FOOTER.match(line)  # case-insensitive: the lowered line reads the same
-            # ... and holds a phrase as written (FOOTER alone would also take `cloſed`).
-            if m and any(phrase in line for phrase in _FOOTER_PHRASES):
-                found.add((line_start, indent_width(m.group("indent"))))
-            i = data.find(phrase, i + len(phrase))
+    overlap = max(map(len, _FOOTER_KEYS)) - 1
+    for base in range(0, len(text), _CHUNK):  # a chunk at a time: no whole-text copies in memory
+        data = text[base:base + _CHUNK + overlap].encode("ascii", "replace").lower()
+        for phrase in _FOOTER_KEYS:
+            i = data.find(phrase)
+            while i >= 0:
+                at = base + i
+                line_start = text.rfind("\n", 0, at) + 1
+                line_end = text.find("\n", at)
+                line = _ascii_lower(text[line_start:line_end if line_end >= 0 else len(text)])
+                m = FOOTER.match(line)  # case-insensitive: the lowered line reads the same
+                # ... and holds a phrase as written (FOOTER alone would also take `cloſed`).
+                if m and any(phrase in line for phrase in _FOOTER_PHRASES):
+                    found.add((line_start, indent_width(m.group("indent"))))
+                i = data.find(phrase, i + len(phrase))
     return sorted(found)
+
+
+_CHUNK = 1 << 20
 
 
 def _ascii_lower(line: str) -> str:
