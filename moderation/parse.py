@@ -126,7 +126,7 @@ def _build_tree(text: str, headers: Headers, thread: Thread, problems: list[tupl
             if not body:
                 report((line, f"comment by {author} has no text"))
             elif parent_id is not None and len(words) >= MIN_WORDS:
-                if path[-1] is None:  # the parent's 4-grams (its ancestors' are made by the time it was checked)
+                if path[-1] is None:  # the parent's 4-grams: usually the only ones not made yet
                     path[-1] = probes(parent_open[_WORDS])
                 if None in path:
                     for k, open_ in enumerate(stack):
