@@ -8,7 +8,7 @@ features every comment has (a reply's `is a reply`, its length), which explain n
     contribution_j = coef_j * (x_j - baseline_j)
 
 where the baseline is the mean feature vector of the comments the model was trained on
-(recorded in the model card as `explain_baseline` for the 16 context features; a word or
+(recorded in the model card as `explain_baseline` for the context features; a word or
 character n-gram's mean TF-IDF weight over comments is close to zero, so its baseline is 0).
 The contributions then add up to "this comment's log-odds minus a typical comment's", and
 the rule for what is shown is:
@@ -54,6 +54,7 @@ CONTEXT_LABELS: dict[str, tuple[str, str]] = {
     "caps_ratio": ("capital letters", "few capital letters"),
     "exclamations": ("exclamation marks", "no exclamation marks"),
     "has_url": ("contains a link", "no link"),
+    "armed_group_support": ("says someone supplies or moves an armed group", "no armed group supplied"),
 }
 BASELINE_KEY = "explain_baseline"
 

@@ -18,6 +18,8 @@ import re
 
 import numpy as np
 
+from .cues import ARMED_GROUPS, armed_group_support
+
 TEXT_CONFIGS: dict[str, dict[str, dict]] = {
     "word": {"word": {"analyzer": "word", "ngram_range": (1, 2), "min_df": 2}},
     "char": {"char": {"analyzer": "char_wb", "ngram_range": (2, 5), "min_df": 2}},
@@ -28,7 +30,7 @@ MAX_FEATURES = {"word": 200_000, "char": 300_000}
 CONTEXT_NAMES = (
     "has_article", "sim_article", "has_parent", "sim_parent", "parent_sim_article", "log_depth",
     "question_marks", "ends_with_question", "parent_is_question", "second_person", "quoted_overlap",
-    "has_quotes", "log_length", "caps_ratio", "exclamations", "has_url",
+    "has_quotes", "log_length", "caps_ratio", "exclamations", "has_url", "armed_group_support",
 )
 SECOND_PERSON = frozenset({"you", "your", "yours", "youre", "yourself", "u", "ur", "ya"})  # "you're" is "you" + "re"
 _URL = re.compile(r"https?://|www\.|\.(?:com|net|org|io|example)\b", re.IGNORECASE)
@@ -134,6 +136,7 @@ class CommentFeaturizer:
         features[:, 13] = upper / np.maximum(letters, 1)
         features[:, 14] = np.minimum([t.count("!") for t in text], 3) / 3
         features[:, 15] = [bool(_URL.search(t)) for t in text]
+        features[:, 16] = armed_group_support(text, _mentions(batch, ARMED_GROUPS)[rows["text"]])
         return features
 
     def _blocks(self):
@@ -150,7 +153,8 @@ class CommentFeaturizer:
     def state(self) -> tuple[dict, dict[str, np.ndarray]]:
         """Settings (JSON-able) and arrays: what a model file stores."""
         vectorizers = {**dict(self._blocks()), SIMILARITY: self.similarity_}
-        params = {"text_config": self.text_config, "vectorizers": {n: v.params() for n, v in vectorizers.items()}}
+        params = {"text_config": self.text_config, "context": list(CONTEXT_NAMES),
+                  "vectorizers": {n: v.params() for n, v in vectorizers.items()}}
         arrays: dict[str, np.ndarray] = {}
         for name, v in vectorizers.items():
             arrays.update(v.arrays(f"features.{name}"))
@@ -160,11 +164,21 @@ class CommentFeaturizer:
     def from_state(cls, params: dict, arrays) -> CommentFeaturizer:
         from .tfidf import from_arrays
 
+        if params.get("context") != list(CONTEXT_NAMES):  # the heads' last columns must mean what they say
+            raise ValueError(f"the model's context features {params.get('context')} are not this version's")
         self = cls(params["text_config"])
         built = {name: from_arrays(arrays, f"features.{name}", p) for name, p in params["vectorizers"].items()}
         self.similarity_ = built.pop(SIMILARITY)
         self.text_vectorizers_ = built
         return self
+
+
+def _mentions(batch, words: frozenset[str]) -> np.ndarray:
+    """Per document of the batch: does it contain one of `words` (lower-case tokens)?"""
+    hit = np.array([u in words for u in batch.uniques], dtype=bool)
+    found = np.zeros(batch.n, dtype=bool)
+    found[batch.token_doc[hit[batch.token_ids]]] = True
+    return found
 
 
 def _word_counts(batch, rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -26,8 +26,11 @@ import numpy as np
 from .errors import ModelError
 from .labels import BINARY_LABELS, STANCES
 
-FORMAT_VERSION = 3  # 3: plain arrays (model.npz); 1 and 2 were scikit-learn objects in model.skops
-READABLE_FORMATS = (3,)
+# 4: plain arrays (model.npz) with 17 context features; 3 had 16 (no armed_group_support), and
+# its heads' coefficients do not line up with today's features; 1 and 2 were scikit-learn
+# objects in model.skops.
+FORMAT_VERSION = 4
+READABLE_FORMATS = (4,)
 MODEL_FILE = "model.npz"
 OLD_MODEL_FILE = "model.skops"
 SETTINGS_ENTRY = "settings.json"

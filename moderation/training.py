@@ -33,7 +33,7 @@ FOLDS = 5
 #: civil, which does not carry over to another site's threads. Off-topic (about the article)
 #: and stance (about the parent) need the relational features.
 COMMENT_ONLY_CONTEXT = ("question_marks", "ends_with_question", "second_person", "has_quotes", "log_length",
-                        "caps_ratio", "exclamations", "has_url")
+                        "caps_ratio", "exclamations", "has_url", "armed_group_support")
 HEAD_CONTEXT: dict[str, tuple[str, ...]] = {"incivility": COMMENT_ONLY_CONTEXT, "conspiracy": COMMENT_ONLY_CONTEXT,
                                             "off_topic": CONTEXT_NAMES, "stance": CONTEXT_NAMES}
 
