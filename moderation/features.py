@@ -15,6 +15,7 @@ with no article or parent still scores: those features are 0 and a flag says so.
 from __future__ import annotations
 
 import re
+from itertools import chain
 
 import numpy as np
 
@@ -97,43 +98,44 @@ class CommentFeaturizer:
 
         # Every distinct text once (a parent is usually another comment of the batch, an
         # article is under every comment): comments first, then the parents and articles.
-        index: dict[str, int] = {}
-        for t in (*text, *parent, *article):
-            index.setdefault(t, len(index))
+        index = {t: i for i, t in enumerate(dict.fromkeys(chain(text, parent, article)))}
         rows = {"text": np.fromiter(map(index.__getitem__, text), np.int64, len(text)),
                 "parent": np.fromiter(map(index.__getitem__, parent), np.int64, len(parent)),
                 "article": np.fromiter(map(index.__getitem__, article), np.int64, len(article))}
-        batch = TextBatch([clean(t) for t in index])
+        batch = TextBatch(list(index))  # cleans (NUL) as `clean` does
         texts = int(rows["text"].max()) + 1 if len(text) else 0  # comments are the batch's first documents
-        blocks = [v.transform(batch, texts)[rows["text"]] for _, v in self._blocks()]
+        in_order = len(text) == texts  # every comment distinct: its row is its document
+        blocks = [v.transform(batch, texts) if in_order else v.transform(batch, texts)[rows["text"]]
+                  for _, v in self._blocks()]
         # Every context feature is in [0, 1] with 0 meaning "absent", unscaled and uncentred:
         # a missing parent or URL contributes nothing, and coefficient x value explains a score.
-        blocks.append(csr_matrix(self._context(batch, rows, text, parent, article, quotes, depth)))
+        blocks.append(csr_matrix(self._context(batch, rows, quotes, depth)))
         return blocks
 
-    def _context(self, batch, rows, text, parent, article, quotes, depth) -> np.ndarray:
+    def _context(self, batch, rows, quotes, depth) -> np.ndarray:
         similarity = self.similarity_.transform(batch)
-        c, p, a = similarity[rows["text"]], similarity[rows["parent"]], similarity[rows["article"]]
-        has_parent = np.array([bool(t.strip()) for t in parent], dtype=np.float32)
-        features = np.zeros((len(text), len(CONTEXT_NAMES)), dtype=np.float32)
-        features[:, 0] = [bool(t.strip()) for t in article]
-        features[:, 1] = _row_cosine(c, a)
+        t, p, a = rows["text"], rows["parent"], rows["article"]
+        c, pa, ar = similarity[t], similarity[p], similarity[a]
+        stats = _text_stats(batch)
+        has_parent = stats["nonblank"][p].astype(np.float32)
+        features = np.zeros((len(t), len(CONTEXT_NAMES)), dtype=np.float32)
+        features[:, 0] = stats["nonblank"][a]
+        features[:, 1] = _row_cosine(c, ar)
         features[:, 2] = has_parent
-        features[:, 3] = _row_cosine(c, p)
-        features[:, 4] = _row_cosine(p, a) * has_parent
+        features[:, 3] = _row_cosine(c, pa)
+        features[:, 4] = _row_cosine(pa, ar) * has_parent
         features[:, 5] = np.minimum(np.log1p(np.asarray(depth, dtype=np.float32)) / 3, 1)
-        features[:, 6] = np.minimum([t.count("?") for t in text], 3) / 3
-        features[:, 7] = [t.rstrip().endswith("?") for t in text]
-        features[:, 8] = [t.rstrip().endswith("?") for t in parent]
+        features[:, 6] = np.minimum(stats["questions"][t], 3) / 3
+        features[:, 7] = stats["ends_with_question"][t]
+        features[:, 8] = stats["ends_with_question"][p]
         words, second_person, overlap = _word_counts(batch, rows)
         features[:, 9] = np.minimum(second_person / np.maximum(words, 1) * 5, 1.0)
         features[:, 10] = overlap / np.maximum(words, 1)
-        features[:, 11] = [bool(q) for q in quotes]
-        features[:, 12] = np.minimum(np.log1p(np.fromiter(map(len, text), np.float64, len(text))) / 8, 1)
-        upper, letters = _letter_counts(text)
-        features[:, 13] = upper / np.maximum(letters, 1)
-        features[:, 14] = np.minimum([t.count("!") for t in text], 3) / 3
-        features[:, 15] = [bool(_URL.search(t)) for t in text]
+        features[:, 11] = np.fromiter(map(bool, quotes), dtype=bool, count=len(quotes))
+        features[:, 12] = np.minimum(np.log1p(stats["length"][t].astype(np.float64)) / 8, 1)
+        features[:, 13] = stats["upper"][t] / np.maximum(stats["letters"][t], 1)
+        features[:, 14] = np.minimum(stats["exclamations"][t], 3) / 3
+        features[:, 15] = stats["url"][t]
         return features
 
     def _blocks(self):
@@ -189,17 +191,41 @@ def _word_counts(batch, rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return per_doc[text_doc].astype(np.float64), second_per_doc[text_doc], overlap
 
 
-def _letter_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Per text: upper-case letters and letters (str.isupper / str.isalpha per character).
-    Python is asked once per distinct code point in the batch, not once per character."""
-    lengths = np.fromiter(map(len, texts), np.int64, len(texts))
-    points = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    flags = np.zeros(int(points.max()) + 1 if len(points) else 1, dtype=np.uint8)  # bit 1 upper, bit 2 letter
-    for point in np.flatnonzero(np.bincount(points)).tolist():
-        ch = chr(point)
-        flags[point] = ch.isupper() | ch.isalpha() << 1
-    per_char = flags[points]
-    row = np.repeat(np.arange(len(texts)), lengths)
-    upper = np.bincount(row, weights=per_char & 1, minlength=len(texts))
-    letters = np.bincount(row, weights=per_char >> 1, minlength=len(texts))
-    return upper, letters
+def _text_stats(batch) -> dict[str, np.ndarray]:
+    """Per document of the batch, from its text as given (case and NUL kept): whether it is
+    more than whitespace (`bool(t.strip())`), its length, `?` and `!` counts, whether it ends
+    with `?` before trailing whitespace, its upper-case letters and letters (`str.isupper` /
+    `str.isalpha` per character), and whether `_URL` finds anything in it. Python is asked once
+    per distinct code point; the URL pattern runs only on the few texts that can hold one."""
+    docs = batch.original()
+    points, n = docs.points, docs.n
+    flags = docs.table(lambda ch: ch.isupper() | ch.isalpha() << 1 | ch.isspace() << 2, np.uint8)[points]
+    ends = docs.starts[1:] - 1  # each text's newline
+    out = {"length": docs.lengths}
+    space = (flags & 4).astype(bool)
+    out["nonblank"] = docs.per_text_sum(space) < docs.lengths + 1
+    out["upper"] = docs.per_text_sum(flags & 1)
+    out["letters"] = docs.per_text_sum((flags >> 1) & 1)
+    del flags
+    for name, char in (("questions", "?"), ("exclamations", "!")):
+        at = np.flatnonzero(points == ord(char))
+        out[name] = np.bincount(docs.text_of(at), minlength=n)
+        if char == "?":  # the last "?" of a text ends it if only whitespace follows
+            doc = docs.text_of(at)
+            last = at[np.r_[doc[1:] != doc[:-1], True]] if len(at) else at
+            after = ends[docs.text_of(last)] - last - 1  # characters between it and the newline
+            spans = np.repeat(last + 1 - np.r_[0, np.cumsum(after)[:-1]], after) + np.arange(int(after.sum()))
+            blank = np.bincount(np.repeat(np.arange(len(last)), after), weights=~space[spans],
+                                minlength=len(last)) == 0
+            out["ends_with_question"] = np.zeros(n, dtype=bool)
+            out["ends_with_question"][docs.text_of(last[blank])] = True
+    # a match holds "://" or a "." after a "w" (www.) or before c, n, o, i or e (.com ...)
+    dot = np.flatnonzero(points == ord("."))
+    w_like = docs.table(lambda ch: re.fullmatch("w", ch, re.IGNORECASE) is not None)
+    first_like = docs.table(lambda ch: re.fullmatch("c|n|o|i|e", ch, re.IGNORECASE) is not None)
+    near = dot[w_like[points[dot - 1]] | first_like[points[np.minimum(dot + 1, len(points) - 1)]]]
+    candidates = np.unique(docs.text_of(np.r_[np.flatnonzero(points == ord(":")), near])).tolist()
+    out["url"] = np.zeros(n, dtype=bool)
+    texts = batch.texts
+    out["url"][candidates] = [bool(_URL.search(texts[d])) for d in candidates]
+    return out

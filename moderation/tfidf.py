@@ -25,29 +25,57 @@ import numpy as np
 
 from .vocabulary import SortedVocabulary
 
-SEPARATOR = " QQ "  # upper-case ASCII never survives str.lower(), so no text holds this token
-_SENTINEL = SEPARATOR.strip()
 _TOKENS = re.compile(r"\w+")  # \b\w\w+\b is exactly these runs of two or more
 MAX_CACHED_WORDS = 400_000  # character n-gram cache; cleared, not grown, beyond this
 SMALL_BATCH = 50_000  # (row, column) pairs below which repeats are summed by sorting
 
 
+def _is_word(ch: str) -> bool:
+    return _TOKENS.fullmatch(ch) is not None
+
+
+def _is_not_space(ch: str) -> bool:
+    return not ch.isspace()
+
+
 class TextBatch:
-    """Texts lower-cased and cut once, shared by every vectoriser and context feature."""
+    """Texts lower-cased and cut once, shared by every vectoriser and context feature.
+
+    The texts are joined with newlines and lower-cased in one call: a newline is neither
+    cased nor case-ignorable, so no text's lower-casing (Greek final sigma) sees another
+    text. NUL becomes a space first, as `features.clean` does."""
 
     def __init__(self, texts: list[str]) -> None:
+        from .codepoints import CodePoints, joined
+
         self.n = len(texts)
-        self.lowered = SEPARATOR.join(t.lower() for t in texts)
+        self.texts = texts
+        self._lengths = np.fromiter(map(len, texts), dtype=np.int64, count=self.n)
+        self._joined = joined(texts)
+        lowered = self._joined.replace("\x00", " ").lower()
+        if len(lowered) == len(self._joined):  # lower() never shortens a character: none grew
+            self.points = CodePoints(lowered, self._lengths)
+        else:
+            self.points = CodePoints.of([t.replace("\x00", " ").lower() for t in texts])
+        self._original = None
         self._words = None
-        tokens = _TOKENS.findall(self.lowered)
-        self.uniques, ids = _local_ids(tokens)
-        doc, keep = _documents(ids, self.uniques)
-        self.token_ids, self.token_doc = ids[keep], doc[keep]
+        word_char = self.points.table(_is_word)
+        self._begin, self._end = self.points.edges(word_char)
+        self.uniques, self.token_ids = self.points.number(word_char, self._begin, self._end)
+        self.token_doc = self.points.text_of(self._begin)
         self.unique_lengths = np.fromiter(map(len, self.uniques), dtype=np.int32, count=len(self.uniques))
         # \w\w+ tokens, what the word vectorisers count: single characters are not tokens
         long = self.unique_lengths[self.token_ids] >= 2
         self.long_ids, self.long_doc = self.token_ids[long], self.token_doc[long]
         self._lookups: dict[int, np.ndarray] = {}
+
+    def original(self):
+        """The texts as given (case kept, NUL kept) as code points: the context features'."""
+        if self._original is None:
+            from .codepoints import CodePoints
+
+            self._original = CodePoints(self._joined, self._lengths)
+        return self._original
 
     def lookup(self, vocabulary: SortedVocabulary) -> np.ndarray:
         """Each distinct token's id in `vocabulary` (-1 if absent), looked up once per batch."""
@@ -60,27 +88,25 @@ class TextBatch:
         """Whitespace-separated words (what char_wb cuts into n-grams): the distinct words,
         each word's index among them, and its document."""
         if self._words is None:
-            uniques, ids = _local_ids(self.lowered.split())
-            doc, keep = _documents(ids, uniques)
-            self._words = (uniques, ids[keep], doc[keep])
+            begin, end = self.points.edges(self.points.table(_is_not_space))
+            # a word that is one token (no punctuation in it) is numbered as that token; the
+            # rest (a token never holds a non-word character, so they are other strings) by a dict
+            at = np.minimum(np.searchsorted(self._begin, begin), max(len(self._begin) - 1, 0))
+            if len(self._begin):
+                pure = (self._begin[at] == begin) & (self._end[at] == end)
+            else:
+                pure = np.zeros(len(begin), dtype=bool)
+            ids = np.empty(len(begin), dtype=np.int64)
+            doc = np.empty(len(begin), dtype=np.int64)
+            ids[pure], doc[pure] = self.token_ids[at[pure]], self.token_doc[at[pure]]
+            other = np.flatnonzero(~pure)
+            text = self.points.text
+            strings = [text[b:e] for b, e in zip(begin[other].tolist(), end[other].tolist())]
+            index = {s: i for i, s in enumerate(dict.fromkeys(strings), start=len(self.uniques))}
+            ids[other] = np.fromiter(map(index.__getitem__, strings), dtype=np.int64, count=len(strings))
+            doc[other] = self.points.text_of(begin[other])
+            self._words = (self.uniques + list(index), ids, doc)
         return self._words
-
-
-def _local_ids(items: list[str]) -> tuple[list[str], np.ndarray]:
-    """The distinct items in first-seen order, and each item's index among them."""
-    uniques = list(dict.fromkeys(items))
-    index = {u: i for i, u in enumerate(uniques)}
-    return uniques, np.fromiter(map(index.__getitem__, items), dtype=np.int64, count=len(items))
-
-
-def _documents(ids: np.ndarray, uniques: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Each item's document (the number of separators before it), and which are not separators."""
-    try:
-        sentinel = uniques.index(_SENTINEL)
-    except ValueError:
-        return np.zeros(len(ids), dtype=np.int64), np.ones(len(ids), dtype=bool)
-    is_sep = ids == sentinel
-    return np.cumsum(is_sep), ~is_sep
 
 
 def pairs_matrix(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int):
@@ -225,9 +251,9 @@ class CharTfidf:
         self._reset_cache()
 
     def _reset_cache(self) -> None:
-        self._slot: dict[str, int] = {_SENTINEL: 0}  # word -> its slot in the arrays below; the
-        self._start = np.zeros(1, dtype=np.int64)  # separator is slot 0, a word with no n-grams
-        self._length = np.zeros(1, dtype=np.int64)
+        self._slot: dict[str, int] = {}  # word -> its slot in the arrays below
+        self._start = np.zeros(0, dtype=np.int64)
+        self._length = np.zeros(0, dtype=np.int64)
         self._pool = np.zeros(0, dtype=np.int32)  # every cached word's n-gram features, back to back
 
     @property
