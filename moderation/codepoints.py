@@ -126,6 +126,28 @@ def joined(texts: list[str]) -> str:
     return "\n".join(texts) + "\n" if texts else ""
 
 
+def find(keys: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """Each query's index in `keys` (distinct, ascending), -1 where it is not one: a binary
+    search for a few queries, pandas' hash table (linear, no sort) for many."""
+    if not len(keys):
+        return np.full(len(queries), -1, dtype=np.int64)
+    if len(queries) >= PANDAS_FROM:
+        import pandas as pd
+
+        return pd.Index(keys).get_indexer(queries).astype(np.int64, copy=False)
+    at = np.minimum(np.searchsorted(keys, queries), len(keys) - 1)
+    return np.where(keys[at] == queries, at, -1)
+
+
+def isin(queries: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Whether each query is among `values` (repeats allowed), as `find` chooses its method."""
+    if len(queries) >= PANDAS_FROM and len(values):
+        import pandas as pd
+
+        return pd.Series(queries, copy=False).isin(values).to_numpy()
+    return np.isin(queries, values)
+
+
 def _factorize(keys: np.ndarray) -> tuple[np.ndarray, int]:
     """Each key's index among the distinct keys, and how many there are."""
     if len(keys) >= PANDAS_FROM:

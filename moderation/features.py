@@ -172,6 +172,8 @@ class CommentFeaturizer:
 def _word_counts(batch, rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per row: its words (runs of letters and digits), how many address the reader ("you",
     "ur", ...), and how many of them occur in its parent (quoting, answering point by point)."""
+    from .codepoints import isin
+
     ids, doc = batch.token_ids, batch.token_doc
     per_doc = np.bincount(doc, minlength=batch.n)
     is_second = np.array([u in SECOND_PERSON for u in batch.uniques], dtype=bool)
@@ -183,10 +185,9 @@ def _word_counts(batch, rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     total = int(length.sum())
     position = np.repeat(start[text_doc] - (np.cumsum(length) - length), length) + np.arange(total)
     size = max(len(batch.uniques), 1)
-    present = np.sort(doc * size + ids)  # repeats do no harm to a membership search
+    present = doc * size + ids  # repeats do no harm to a membership test
     wanted = np.repeat(parent_doc, length) * size + ids[position]
-    at = np.minimum(np.searchsorted(present, wanted), max(len(present) - 1, 0))
-    found = present[at] == wanted if len(present) else np.zeros(total, dtype=bool)
+    found = isin(wanted, present)
     overlap = np.bincount(np.repeat(np.arange(len(text_doc)), length), weights=found, minlength=len(text_doc))
     return per_doc[text_doc].astype(np.float64), second_per_doc[text_doc], overlap
 

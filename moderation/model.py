@@ -79,9 +79,15 @@ class ModerationModel:
             stacked = np.column_stack([proba[:, classes.index(s)] if s in classes else np.zeros(n) for s in STANCES])
             for i, s in enumerate(STANCES):
                 out[f"stance_{s}"] = stacked[:, i]
-            out["stance"] = [STANCES[i] for i in np.argmax(stacked, axis=1)]
-        over = {name: out[name] >= self.thresholds.get(name, 0.5) for name in BINARY_LABELS}  # NaN -> False
-        out["flags"] = [";".join(name for name in BINARY_LABELS if over[name][i]) for i in range(n)]
+            out["stance"] = np.array(STANCES, dtype=object)[np.argmax(stacked, axis=1)].tolist()
+        # each row's flags as a bit mask (label i -> bit i), then the mask's text: one string
+        # per possible mask, not one join per row
+        mask = np.zeros(n, dtype=np.int64)
+        for bit, name in enumerate(BINARY_LABELS):
+            mask |= (np.asarray(out[name]) >= self.thresholds.get(name, 0.5)).astype(np.int64) << bit  # NaN -> False
+        texts = [";".join(name for bit, name in enumerate(BINARY_LABELS) if m >> bit & 1)
+                 for m in range(1 << len(BINARY_LABELS))]
+        out["flags"] = np.array(texts, dtype=object)[mask].tolist()
         return out
 
     def score(self, thread_or_table):

@@ -23,6 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .codepoints import find
 from .vocabulary import SortedVocabulary
 
 _TOKENS = re.compile(r"\w+")  # \b\w\w+\b is exactly these runs of two or more
@@ -91,11 +92,10 @@ class TextBatch:
             begin, end = self.points.edges(self.points.table(_is_not_space))
             # a word that is one token (no punctuation in it) is numbered as that token; the
             # rest (a token never holds a non-word character, so they are other strings) by a dict
-            at = np.minimum(np.searchsorted(self._begin, begin), max(len(self._begin) - 1, 0))
-            if len(self._begin):
-                pure = (self._begin[at] == begin) & (self._end[at] == end)
-            else:
-                pure = np.zeros(len(begin), dtype=bool)
+            token_at = np.full(len(self.points.points), -1, dtype=np.int64 if len(self._begin) >= 2**31 else np.int32)
+            token_at[self._begin] = np.arange(len(self._begin))
+            at = token_at[begin]  # the token that begins where the word begins, if one does
+            pure = (at >= 0) & (self._end[np.maximum(at, 0)] == end) if len(self._begin) else np.zeros(len(begin), bool)
             ids = np.empty(len(begin), dtype=np.int64)
             doc = np.empty(len(begin), dtype=np.int64)
             ids[pure], doc[pure] = self.token_ids[at[pure]], self.token_doc[at[pure]]
@@ -183,8 +183,8 @@ class WordTfidf:
             a, b = t[:-1], t[1:]
             pair = (doc[:-1] == doc[1:]) & (a >= 0) & (b >= 0)
             keys = a[pair] * len(self.tokens) + b[pair]
-            at = np.minimum(np.searchsorted(self.bigram_keys, keys), len(self.bigram_keys) - 1)
-            hit = self.bigram_keys[at] == keys
+            at = find(self.bigram_keys, keys)
+            hit = at >= 0
             rows.append(doc[:-1][pair][hit])
             cols.append(self.bigram_feature[at[hit]])
         rows_all, cols_all = np.concatenate(rows), np.concatenate(cols)
@@ -295,7 +295,9 @@ class CharTfidf:
         seen[ids] = True
         used = np.flatnonzero(seen)
         uniques = [all_words[i] for i in used.tolist()]
-        ids = np.searchsorted(used, ids)
+        local = np.zeros(len(all_words), dtype=np.int64)
+        local[used] = np.arange(len(used))
+        ids = local[ids]
         missing = [w for w in uniques if w not in self._slot]
         if len(self._slot) + len(missing) > MAX_CACHED_WORDS:  # start afresh, keeping this batch's words
             self._reset_cache()
