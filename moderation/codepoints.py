@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+CHUNK_RUNS = 8_192  # runs numbered at a time
 PANDAS_FROM = 20_000  # runs from which pandas' hash table numbers keys (no sort); below, np.unique
 
 
@@ -66,7 +67,7 @@ class CodePoints:
     def edges(self, member: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Where the maximal runs of characters with `member[point]` true begin and end."""
         inside = np.zeros(len(self.points) + 2, dtype=np.int8)
-        inside[1:-1] = member[self.points]
+        np.take(member.view(np.int8), self.points, out=inside[1:-1])
         edges = np.diff(inside)
         return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
 
@@ -87,25 +88,29 @@ class CodePoints:
         short = np.flatnonzero(length <= width)
         if not len(begin):
             return [], np.zeros(0, dtype=np.int64)
-        # every character's place in its run (counted from the run's first character), capped
-        # at `width`: characters between runs come after a run, in a long run the key is unused
-        index = np.int32 if len(self.points) < 2**31 else np.int64
-        place = np.zeros(len(self.points), dtype=index)
-        place[begin] = begin
-        np.maximum.accumulate(place, out=place)
-        np.subtract(np.arange(len(self.points), dtype=index), place, out=place)
-        np.minimum(place, width, out=place)
-        # one table gives rank << bits * place (0 for rank 0, i.e. not a member, or place width)
-        rank = np.zeros(len(member), dtype=index)
-        rank[alphabet] = np.arange(1, len(alphabet) + 1, dtype=index)
+        rank = np.zeros(len(member), dtype=np.int32)
+        rank[alphabet] = np.arange(1, len(alphabet) + 1, dtype=np.int32)
         ranks = len(alphabet) + 1
+        # table[place * ranks + rank] = rank << bits * place, 0 at place `width` (a long run's
+        # key is not used) and for rank 0 (characters between runs)
         table = np.zeros((width + 1, ranks), dtype=np.uint64)
         table[:width] = (np.arange(ranks, dtype=np.uint64)[None, :]
                          << (np.arange(width, dtype=np.uint64) * np.uint64(bits))[:, None])
-        place *= ranks
-        place += rank[self.points]
-        keys = np.bitwise_or.reduceat(table.ravel()[place], begin)[short]  # a run: its ranks side by side
-        del place
+        table = table.ravel()
+        keys = np.empty(len(begin), dtype=np.uint64)
+        # a few thousand runs at a time: the per-character arrays stay in the CPU's cache
+        for first in range(0, len(begin), CHUNK_RUNS):
+            b = begin[first:first + CHUNK_RUNS]
+            low, high = int(b[0]), int(end[first + len(b) - 1])
+            b = (b - low).astype(np.int32)
+            segment = np.diff(b, append=np.int32(high - low))  # a run and what follows it
+            place = np.arange(high - low, dtype=np.int32)  # each character's place in its run
+            place -= np.repeat(b, segment)
+            np.minimum(place, width, out=place)
+            place *= ranks
+            place += rank[self.points[low:high]]
+            keys[first:first + len(b)] = np.bitwise_or.reduceat(table[place], b)  # a run: its ranks side by side
+        keys = keys[short]
         codes, count = _factorize(keys)
         first = np.empty(count, dtype=np.int64)
         first[codes] = short  # any occurrence: all runs with one key are the same string

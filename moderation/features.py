@@ -200,32 +200,41 @@ def _text_stats(batch) -> dict[str, np.ndarray]:
     per distinct code point; the URL pattern runs only on the few texts that can hold one."""
     docs = batch.original()
     points, n = docs.points, docs.n
-    flags = docs.table(lambda ch: ch.isupper() | ch.isalpha() << 1 | ch.isspace() << 2, np.uint8)[points]
-    ends = docs.starts[1:] - 1  # each text's newline
+    # one class per character: bit 1 upper, 2 letter, 4 whitespace, 8 "?", 16 "!", 32 ".", 64 ":"
+    special = {"?": 8, "!": 16, ".": 32, ":": 64}
+    classes = docs.table(lambda ch: ch.isupper() | ch.isalpha() << 1 | ch.isspace() << 2 | special.get(ch, 0),
+                         np.uint8)[points]
     out = {"length": docs.lengths}
-    space = (flags & 4).astype(bool)
-    out["nonblank"] = docs.per_text_sum(space) < docs.lengths + 1
-    out["upper"] = docs.per_text_sum(flags & 1)
-    out["letters"] = docs.per_text_sum((flags >> 1) & 1)
-    del flags
-    for name, char in (("questions", "?"), ("exclamations", "!")):
-        at = np.flatnonzero(points == ord(char))
-        out[name] = np.bincount(docs.text_of(at), minlength=n)
-        if char == "?":  # the last "?" of a text ends it if only whitespace follows
-            doc = docs.text_of(at)
-            last = at[np.r_[doc[1:] != doc[:-1], True]] if len(at) else at
-            after = ends[docs.text_of(last)] - last - 1  # characters between it and the newline
-            spans = np.repeat(last + 1 - np.r_[0, np.cumsum(after)[:-1]], after) + np.arange(int(after.sum()))
-            blank = np.bincount(np.repeat(np.arange(len(last)), after), weights=~space[spans],
-                                minlength=len(last)) == 0
-            out["ends_with_question"] = np.zeros(n, dtype=bool)
-            out["ends_with_question"][docs.text_of(last[blank])] = True
+    if not n or docs.lengths.max() < 2**21 - 1:  # three counts in one sum: 21 bits each
+        packed = np.zeros(128, dtype=np.int64)
+        for c in range(128):
+            packed[c] = (c & 1) | (c >> 1 & 1) << 21 | (c >> 2 & 1) << 42
+        sums = docs.per_text_sum(packed[classes])
+        upper, letters, spaces = sums & (2**21 - 1), sums >> 21 & (2**21 - 1), sums >> 42
+    else:
+        upper, letters, spaces = (docs.per_text_sum(classes >> bit & 1) for bit in range(3))
+    out["nonblank"] = spaces < docs.lengths + 1  # each text's segment holds its newline
+    out["upper"], out["letters"] = upper, letters
+    at = np.flatnonzero(classes >= 8)
+    kind = classes[at]
+    for name, bit in (("questions", 8), ("exclamations", 16)):
+        out[name] = np.bincount(docs.text_of(at[kind == bit]), minlength=n)
+    # the last "?" of a text ends it if only whitespace follows it, up to the text's newline
+    question = at[kind == 8]
+    doc = docs.text_of(question)
+    last = question[np.r_[doc[1:] != doc[:-1], True]] if len(question) else question
+    after = docs.starts[1:][docs.text_of(last)] - 1 - last - 1
+    spans = np.repeat(last + 1 - np.r_[0, np.cumsum(after)[:-1]], after) + np.arange(int(after.sum()))
+    blank = np.bincount(np.repeat(np.arange(len(last)), after), weights=(classes[spans] & 4) == 0,
+                        minlength=len(last)) == 0
+    out["ends_with_question"] = np.zeros(n, dtype=bool)
+    out["ends_with_question"][docs.text_of(last[blank])] = True
+    dot = at[kind == 32]
     # a match holds "://" or a "." after a "w" (www.) or before c, n, o, i or e (.com ...)
-    dot = np.flatnonzero(points == ord("."))
     w_like = docs.table(lambda ch: re.fullmatch("w", ch, re.IGNORECASE) is not None)
     first_like = docs.table(lambda ch: re.fullmatch("c|n|o|i|e", ch, re.IGNORECASE) is not None)
     near = dot[w_like[points[dot - 1]] | first_like[points[np.minimum(dot + 1, len(points) - 1)]]]
-    candidates = np.unique(docs.text_of(np.r_[np.flatnonzero(points == ord(":")), near])).tolist()
+    candidates = np.unique(docs.text_of(np.r_[at[kind == 64], near])).tolist()
     out["url"] = np.zeros(n, dtype=bool)
     texts = batch.texts
     out["url"][candidates] = [bool(_URL.search(texts[d])) for d in candidates]

@@ -248,6 +248,9 @@ class CharTfidf:
     sublinear: bool
 
     def __post_init__(self) -> None:
+        import threading
+
+        self._lock = threading.Lock()  # the cache is shared by threads scoring parts of a batch
         self._reset_cache()
 
     def _reset_cache(self) -> None:
@@ -298,21 +301,23 @@ class CharTfidf:
         local = np.zeros(len(all_words), dtype=np.int64)
         local[used] = np.arange(len(used))
         ids = local[ids]
-        missing = [w for w in uniques if w not in self._slot]
-        if len(self._slot) + len(missing) > MAX_CACHED_WORDS:  # start afresh, keeping this batch's words
-            self._reset_cache()
+        with self._lock:
             missing = [w for w in uniques if w not in self._slot]
-        if missing:
-            self._cache(missing)
-        slots = np.fromiter(map(self._slot.__getitem__, uniques), dtype=np.int64, count=len(uniques))
+            if len(self._slot) + len(missing) > MAX_CACHED_WORDS:  # start afresh, keeping this batch's words
+                self._reset_cache()
+                missing = [w for w in uniques if w not in self._slot]
+            if missing:
+                self._cache(missing)
+            slots = np.fromiter(map(self._slot.__getitem__, uniques), dtype=np.int64, count=len(uniques))
+            cached_start, cached_length, pool = self._start, self._length, self._pool
         # counts = (documents x distinct words) @ (distinct words x n-grams): scipy's product
         # merges the n-grams words share without sorting anything
         from scipy.sparse import csr_matrix
 
-        length = self._length[slots]
+        length = cached_length[slots]
         total = int(length.sum())
-        offsets = np.repeat(self._start[slots] - (np.cumsum(length) - length), length) + np.arange(total)
-        grams = csr_matrix((np.ones(total, dtype=np.float32), self._pool[offsets], np.r_[0, np.cumsum(length)]),
+        offsets = np.repeat(cached_start[slots] - (np.cumsum(length) - length), length) + np.arange(total)
+        grams = csr_matrix((np.ones(total, dtype=np.float32), pool[offsets], np.r_[0, np.cumsum(length)]),
                            shape=(len(uniques), self.n_features))
         words = pairs_matrix(doc, ids, n, len(uniques))
         return weighted(words @ grams, self.idf, self.sublinear)
