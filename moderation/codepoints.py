@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import numpy as np
 
-CHUNK_RUNS = 8_192  # runs numbered at a time
 PANDAS_FROM = 20_000  # runs from which pandas' hash table numbers keys (no sort); below, np.unique
 
 
@@ -88,30 +87,26 @@ class CodePoints:
         short = np.flatnonzero(length <= width)
         if not len(begin):
             return [], np.zeros(0, dtype=np.int64)
-        rank = np.zeros(len(member), dtype=np.int32)
-        rank[alphabet] = np.arange(1, len(alphabet) + 1, dtype=np.int32)
-        ranks = len(alphabet) + 1
-        # table[place * ranks + rank] = rank << bits * place, 0 at place `width` (a long run's
-        # key is not used) and for rank 0 (characters between runs)
-        table = np.zeros((width + 1, ranks), dtype=np.uint64)
-        table[:width] = (np.arange(ranks, dtype=np.uint64)[None, :]
-                         << (np.arange(width, dtype=np.uint64) * np.uint64(bits))[:, None])
-        table = table.ravel()
+        rank = np.zeros(len(member), dtype=np.uint64)
+        rank[alphabet] = np.arange(1, len(alphabet) + 1, dtype=np.uint64)
+        # a run's key: its ranks side by side, the first character in the lowest bits. Runs go
+        # longest first, so the runs that have a character j are a prefix: one pass per place
+        # j over just those runs (a long run's key is cut at `width` and not used)
+        order = np.argsort((width - np.minimum(length, width)).astype(np.uint8), kind="stable")  # a radix sort
+        starts = begin[order]
+        having = len(begin) - np.cumsum(np.bincount(np.minimum(length, width), minlength=width + 1))
+        sorted_keys = np.zeros(len(begin), dtype=np.uint64)
+        for j in range(width):
+            count = int(having[j])  # runs with more than j characters
+            if not count:
+                break
+            part = rank[self.points[starts[:count] + j]]
+            part <<= np.uint64(bits * j)
+            sorted_keys[:count] |= part
         keys = np.empty(len(begin), dtype=np.uint64)
-        # a few thousand runs at a time: the per-character arrays stay in the CPU's cache
-        for first in range(0, len(begin), CHUNK_RUNS):
-            b = begin[first:first + CHUNK_RUNS]
-            low, high = int(b[0]), int(end[first + len(b) - 1])
-            b = (b - low).astype(np.int32)
-            segment = np.diff(b, append=np.int32(high - low))  # a run and what follows it
-            place = np.arange(high - low, dtype=np.int32)  # each character's place in its run
-            place -= np.repeat(b, segment)
-            np.minimum(place, width, out=place)
-            place *= ranks
-            place += rank[self.points[low:high]]
-            keys[first:first + len(b)] = np.bitwise_or.reduceat(table[place], b)  # a run: its ranks side by side
+        keys[order] = sorted_keys
         keys = keys[short]
-        codes, count = _factorize(keys)
+        codes, count = factorize(keys)
         first = np.empty(count, dtype=np.int64)
         first[codes] = short  # any occurrence: all runs with one key are the same string
         uniques = [self.text[b:e] for b, e in zip(begin[first].tolist(), end[first].tolist())]
@@ -153,7 +148,7 @@ def isin(queries: np.ndarray, values: np.ndarray) -> np.ndarray:
     return np.isin(queries, values)
 
 
-def _factorize(keys: np.ndarray) -> tuple[np.ndarray, int]:
+def factorize(keys: np.ndarray) -> tuple[np.ndarray, int]:
     """Each key's index among the distinct keys, and how many there are."""
     if len(keys) >= PANDAS_FROM:
         import pandas as pd
