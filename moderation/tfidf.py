@@ -2,8 +2,8 @@
 
 scikit-learn's vectorisers cut, look up and count every comment's tokens in Python, which made
 them nine tenths of scoring's time and made the model slower than a one-label profanity filter.
-Here a batch is lower-cased and joined into one string with a separator no lower-cased text
-can contain, cut with one regular-expression pass, and every distinct token is looked up once
+Here a batch is joined, lower-cased and cut into tokens and words as arrays of code points
+(`codepoints.CodePoints`: no string per token), and every distinct token is looked up once
 (`vocabulary.SortedVocabulary`); the rest is integer arrays: bigrams are pairs of adjacent
 token ids, character n-grams are the concatenation of each word's cached n-gram ids (with
 `char_wb` they never cross a word boundary), and counts, sublinear tf, idf and the L2 norm are
