@@ -126,17 +126,25 @@ def joined(texts: list[str]) -> str:
     return "\n".join(texts) + "\n" if texts else ""
 
 
-def find(keys: np.ndarray, queries: np.ndarray) -> np.ndarray:
+def find(keys: np.ndarray, queries: np.ndarray, index=None) -> np.ndarray:
     """Each query's index in `keys` (distinct, ascending), -1 where it is not one: a binary
-    search for a few queries, pandas' hash table (linear, no sort) for many."""
+    search for a few queries, pandas' hash table (linear, no sort) for many. `index`: a
+    `hash_index(keys)` kept by the caller, so the table is built once."""
     if not len(keys):
         return np.full(len(queries), -1, dtype=np.int64)
     if len(queries) >= PANDAS_FROM:
-        import pandas as pd
-
-        return pd.Index(keys).get_indexer(queries).astype(np.int64, copy=False)
+        return (index if index is not None else hash_index(keys)).get_indexer(queries).astype(np.int64, copy=False)
     at = np.minimum(np.searchsorted(keys, queries), len(keys) - 1)
     return np.where(keys[at] == queries, at, -1)
+
+
+def hash_index(keys: np.ndarray):
+    """pandas' hash table of distinct keys, built now (not on first use by several threads)."""
+    import pandas as pd
+
+    index = pd.Index(keys)
+    index.get_indexer(keys[:1])
+    return index
 
 
 def isin(queries: np.ndarray, values: np.ndarray) -> np.ndarray:

@@ -23,7 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .codepoints import find
+from .codepoints import PANDAS_FROM, find, hash_index
 from .vocabulary import SortedVocabulary
 
 _TOKENS = re.compile(r"\w+")  # \b\w\w+\b is exactly these runs of two or more
@@ -183,7 +183,9 @@ class WordTfidf:
             a, b = t[:-1], t[1:]
             pair = (doc[:-1] == doc[1:]) & (a >= 0) & (b >= 0)
             keys = a[pair] * len(self.tokens) + b[pair]
-            at = find(self.bigram_keys, keys)
+            if len(keys) >= PANDAS_FROM and self.__dict__.get("_bigram_index") is None:
+                self._bigram_index = hash_index(self.bigram_keys)
+            at = find(self.bigram_keys, keys, self.__dict__.get("_bigram_index"))
             hit = at >= 0
             rows.append(doc[:-1][pair][hit])
             cols.append(self.bigram_feature[at[hit]])
