@@ -89,9 +89,10 @@ class TextBatch:
         """Whitespace-separated words (what char_wb cuts into n-grams): the distinct words,
         each word's index among them, and its document."""
         if self._words is None:
-            begin, end = self.points.edges(self.points.table(_is_not_space))
+            not_space = self.points.table(_is_not_space)
+            begin, end = self.points.edges(not_space)
             # a word that is one token (no punctuation in it) is numbered as that token; the
-            # rest (a token never holds a non-word character, so they are other strings) by a dict
+            # rest (a token never holds a non-word character, so they are other strings) apart
             token_at = np.full(len(self.points.points), -1, dtype=np.int64 if len(self._begin) >= 2**31 else np.int32)
             token_at[self._begin] = np.arange(len(self._begin))
             at = token_at[begin]  # the token that begins where the word begins, if one does
@@ -100,12 +101,10 @@ class TextBatch:
             doc = np.empty(len(begin), dtype=np.int64)
             ids[pure], doc[pure] = self.token_ids[at[pure]], self.token_doc[at[pure]]
             other = np.flatnonzero(~pure)
-            text = self.points.text
-            strings = [text[b:e] for b, e in zip(begin[other].tolist(), end[other].tolist())]
-            index = {s: i for i, s in enumerate(dict.fromkeys(strings), start=len(self.uniques))}
-            ids[other] = np.fromiter(map(index.__getitem__, strings), dtype=np.int64, count=len(strings))
+            others, ids[other] = self.points.number(not_space, begin[other], end[other])
+            ids[other] += len(self.uniques)
             doc[other] = self.points.text_of(begin[other])
-            self._words = (self.uniques + list(index), ids, doc)
+            self._words = (self.uniques + others, ids, doc)
         return self._words
 
 
