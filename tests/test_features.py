@@ -97,3 +97,13 @@ def test_context_features_match_their_definitions_on_random_text(featurizer, row
     for i, row in enumerate(rows):
         for name, value in reference(*row).items():
             assert got[i, CONTEXT_NAMES.index(name)] == pytest.approx(value, abs=1e-6), (row, name)
+
+
+def test_context_of_a_text_longer_than_the_packed_counts_hold(featurizer):
+    """Above 2**21 characters the three counts are summed one by one."""
+    long = "Ab ?" * (2**19 + 1) + "  "
+    rows = [(long, "", ARTICLE, "", 1), ("short?", long, "", "", 2)]
+    got = featurizer.context(pd.DataFrame(rows, columns=["text", "parent_text", "article_text", "quotes", "depth"]))
+    for i, row in enumerate(rows):
+        for name in ("caps_ratio", "question_marks", "ends_with_question", "parent_is_question", "has_parent"):
+            assert got[i, CONTEXT_NAMES.index(name)] == pytest.approx(reference(*row)[name], abs=1e-6), name
