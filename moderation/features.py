@@ -15,6 +15,7 @@ with no article or parent still scores: those features are 0 and a flag says so.
 from __future__ import annotations
 
 import re
+from itertools import chain
 
 import numpy as np
 
@@ -99,44 +100,49 @@ class CommentFeaturizer:
 
         # Every distinct text once (a parent is usually another comment of the batch, an
         # article is under every comment): comments first, then the parents and articles.
-        index: dict[str, int] = {}
-        for t in (*text, *parent, *article):
-            index.setdefault(t, len(index))
+        index = {t: i for i, t in enumerate(dict.fromkeys(chain(text, parent, article)))}
         rows = {"text": np.fromiter(map(index.__getitem__, text), np.int64, len(text)),
                 "parent": np.fromiter(map(index.__getitem__, parent), np.int64, len(parent)),
                 "article": np.fromiter(map(index.__getitem__, article), np.int64, len(article))}
-        batch = TextBatch([clean(t) for t in index])
+        batch = TextBatch(list(index))  # cleans (NUL) as `clean` does
         texts = int(rows["text"].max()) + 1 if len(text) else 0  # comments are the batch's first documents
-        blocks = [v.transform(batch, texts)[rows["text"]] for _, v in self._blocks()]
+        in_order = len(text) == texts  # every comment distinct: its row is its document
+        blocks = [v.transform(batch, texts) if in_order else v.transform(batch, texts)[rows["text"]]
+                  for _, v in self._blocks()]
         # Every context feature is in [0, 1] with 0 meaning "absent", unscaled and uncentred:
         # a missing parent or URL contributes nothing, and coefficient x value explains a score.
-        blocks.append(csr_matrix(self._context(batch, rows, text, parent, article, quotes, depth)))
+        blocks.append(csr_matrix(self._context(batch, rows, quotes, depth)))
         return blocks
 
-    def _context(self, batch, rows, text, parent, article, quotes, depth) -> np.ndarray:
+    def _context(self, batch, rows, quotes, depth) -> np.ndarray:
         similarity = self.similarity_.transform(batch)
-        c, p, a = similarity[rows["text"]], similarity[rows["parent"]], similarity[rows["article"]]
-        has_parent = np.array([bool(t.strip()) for t in parent], dtype=np.float32)
-        features = np.zeros((len(text), len(CONTEXT_NAMES)), dtype=np.float32)
-        features[:, 0] = [bool(t.strip()) for t in article]
-        features[:, 1] = _row_cosine(c, a)
+        t, p, a = rows["text"], rows["parent"], rows["article"]
+        c, pa, ar = similarity[t], similarity[p], similarity[a]
+        stats = _text_stats(batch)
+        has_parent = stats["nonblank"][p].astype(np.float32)
+        features = np.zeros((len(t), len(CONTEXT_NAMES)), dtype=np.float32)
+        features[:, 0] = stats["nonblank"][a]
+        features[:, 1] = _row_cosine(c, ar)
         features[:, 2] = has_parent
-        features[:, 3] = _row_cosine(c, p)
-        features[:, 4] = _row_cosine(p, a) * has_parent
+        features[:, 3] = _row_cosine(c, pa)
+        features[:, 4] = _row_cosine(pa, ar) * has_parent
         features[:, 5] = np.minimum(np.log1p(np.asarray(depth, dtype=np.float32)) / 3, 1)
-        features[:, 6] = np.minimum([t.count("?") for t in text], 3) / 3
-        features[:, 7] = [t.rstrip().endswith("?") for t in text]
-        features[:, 8] = [t.rstrip().endswith("?") for t in parent]
+        features[:, 6] = np.minimum(stats["questions"][t], 3) / 3
+        features[:, 7] = stats["ends_with_question"][t]
+        features[:, 8] = stats["ends_with_question"][p]
         words, second_person, overlap = _word_counts(batch, rows)
         features[:, 9] = np.minimum(second_person / np.maximum(words, 1) * 5, 1.0)
         features[:, 10] = overlap / np.maximum(words, 1)
-        features[:, 11] = [bool(q) for q in quotes]
-        features[:, 12] = np.minimum(np.log1p(np.fromiter(map(len, text), np.float64, len(text))) / 8, 1)
-        upper, letters = _letter_counts(text)
-        features[:, 13] = upper / np.maximum(letters, 1)
-        features[:, 14] = np.minimum([t.count("!") for t in text], 3) / 3
-        features[:, 15] = [bool(_URL.search(t)) for t in text]
-        features[:, 16] = armed_group_support(text, _mentions(batch, ARMED_GROUPS)[rows["text"]])
+        features[:, 11] = np.fromiter(map(bool, quotes), dtype=bool, count=len(quotes))
+        features[:, 12] = np.minimum(np.log1p(stats["length"][t].astype(np.float64)) / 8, 1)
+        features[:, 13] = stats["upper"][t] / np.maximum(stats["letters"][t], 1)
+        features[:, 14] = np.minimum(stats["exclamations"][t], 3) / 3
+        features[:, 15] = stats["url"][t]
+        # The armed-group cue's sentence test runs only on comments that name an armed group.
+        is_comment = np.zeros(batch.n, dtype=bool)
+        is_comment[t] = True  # parents and articles are context, not scored
+        candidates = _mentions(batch, ARMED_GROUPS) & is_comment
+        features[:, 16] = armed_group_support(batch.texts, candidates)[t]
         return features
 
     def _blocks(self):
@@ -184,6 +190,8 @@ def _mentions(batch, words: frozenset[str]) -> np.ndarray:
 def _word_counts(batch, rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per row: its words (runs of letters and digits), how many address the reader ("you",
     "ur", ...), and how many of them occur in its parent (quoting, answering point by point)."""
+    from .codepoints import isin
+
     ids, doc = batch.token_ids, batch.token_doc
     per_doc = np.bincount(doc, minlength=batch.n)
     is_second = np.array([u in SECOND_PERSON for u in batch.uniques], dtype=bool)
@@ -195,25 +203,57 @@ def _word_counts(batch, rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     total = int(length.sum())
     position = np.repeat(start[text_doc] - (np.cumsum(length) - length), length) + np.arange(total)
     size = max(len(batch.uniques), 1)
-    present = np.sort(doc * size + ids)  # repeats do no harm to a membership search
+    present = doc * size + ids  # repeats do no harm to a membership test
     wanted = np.repeat(parent_doc, length) * size + ids[position]
-    at = np.minimum(np.searchsorted(present, wanted), max(len(present) - 1, 0))
-    found = present[at] == wanted if len(present) else np.zeros(total, dtype=bool)
+    found = isin(wanted, present)
     overlap = np.bincount(np.repeat(np.arange(len(text_doc)), length), weights=found, minlength=len(text_doc))
     return per_doc[text_doc].astype(np.float64), second_per_doc[text_doc], overlap
 
 
-def _letter_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Per text: upper-case letters and letters (str.isupper / str.isalpha per character).
-    Python is asked once per distinct code point in the batch, not once per character."""
-    lengths = np.fromiter(map(len, texts), np.int64, len(texts))
-    points = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    flags = np.zeros(int(points.max()) + 1 if len(points) else 1, dtype=np.uint8)  # bit 1 upper, bit 2 letter
-    for point in np.flatnonzero(np.bincount(points)).tolist():
-        ch = chr(point)
-        flags[point] = ch.isupper() | ch.isalpha() << 1
-    per_char = flags[points]
-    row = np.repeat(np.arange(len(texts)), lengths)
-    upper = np.bincount(row, weights=per_char & 1, minlength=len(texts))
-    letters = np.bincount(row, weights=per_char >> 1, minlength=len(texts))
-    return upper, letters
+def _text_stats(batch) -> dict[str, np.ndarray]:
+    """Per document of the batch, from its text as given (case and NUL kept): whether it is
+    more than whitespace (`bool(t.strip())`), its length, `?` and `!` counts, whether it ends
+    with `?` before trailing whitespace, its upper-case letters and letters (`str.isupper` /
+    `str.isalpha` per character), and whether `_URL` finds anything in it. Python is asked once
+    per distinct code point; the URL pattern runs only on the few texts that can hold one."""
+    docs = batch.original()
+    points, n = docs.points, docs.n
+    # one class per character: bit 1 upper, 2 letter, 4 whitespace, 8 "?", 16 "!", 32 ".", 64 ":"
+    special = {"?": 8, "!": 16, ".": 32, ":": 64}
+    classes = docs.table(lambda ch: ch.isupper() | ch.isalpha() << 1 | ch.isspace() << 2 | special.get(ch, 0),
+                         np.uint8)[points]
+    out = {"length": docs.lengths}
+    if not n or docs.lengths.max() < 2**21 - 1:  # three counts in one sum: 21 bits each
+        packed = np.zeros(128, dtype=np.int64)
+        for c in range(128):
+            packed[c] = (c & 1) | (c >> 1 & 1) << 21 | (c >> 2 & 1) << 42
+        sums = docs.per_text_sum(packed[classes])
+        upper, letters, spaces = sums & (2**21 - 1), sums >> 21 & (2**21 - 1), sums >> 42
+    else:
+        upper, letters, spaces = (docs.per_text_sum(classes >> bit & 1) for bit in range(3))
+    out["nonblank"] = spaces < docs.lengths + 1  # each text's segment holds its newline
+    out["upper"], out["letters"] = upper, letters
+    at = np.flatnonzero(classes >= 8)
+    kind = classes[at]
+    for name, bit in (("questions", 8), ("exclamations", 16)):
+        out[name] = np.bincount(docs.text_of(at[kind == bit]), minlength=n)
+    # the last "?" of a text ends it if only whitespace follows it, up to the text's newline
+    question = at[kind == 8]
+    doc = docs.text_of(question)
+    last = question[np.r_[doc[1:] != doc[:-1], True]] if len(question) else question
+    after = docs.starts[1:][docs.text_of(last)] - 1 - last - 1
+    spans = np.repeat(last + 1 - np.r_[0, np.cumsum(after)[:-1]], after) + np.arange(int(after.sum()))
+    blank = np.bincount(np.repeat(np.arange(len(last)), after), weights=(classes[spans] & 4) == 0,
+                        minlength=len(last)) == 0
+    out["ends_with_question"] = np.zeros(n, dtype=bool)
+    out["ends_with_question"][docs.text_of(last[blank])] = True
+    dot = at[kind == 32]
+    # a match holds "://" or a "." after a "w" (www.) or before c, n, o, i or e (.com ...)
+    w_like = docs.table(lambda ch: re.fullmatch("w", ch, re.IGNORECASE) is not None)
+    first_like = docs.table(lambda ch: re.fullmatch("c|n|o|i|e", ch, re.IGNORECASE) is not None)
+    near = dot[w_like[points[dot - 1]] | first_like[points[np.minimum(dot + 1, len(points) - 1)]]]
+    candidates = np.unique(docs.text_of(np.r_[at[kind == 64], near])).tolist()
+    out["url"] = np.zeros(n, dtype=bool)
+    texts = batch.texts
+    out["url"][candidates] = [bool(_URL.search(texts[d])) for d in candidates]
+    return out

@@ -2,8 +2,8 @@
 
 scikit-learn's vectorisers cut, look up and count every comment's tokens in Python, which made
 them nine tenths of scoring's time and made the model slower than a one-label profanity filter.
-Here a batch is lower-cased and joined into one string with a separator no lower-cased text
-can contain, cut with one regular-expression pass, and every distinct token is looked up once
+Here a batch is joined, lower-cased and cut into tokens and words as arrays of code points
+(`codepoints.CodePoints`: no string per token), and every distinct token is looked up once
 (`vocabulary.SortedVocabulary`); the rest is integer arrays: bigrams are pairs of adjacent
 token ids, character n-grams are the concatenation of each word's cached n-gram ids (with
 `char_wb` they never cross a word boundary), and counts, sublinear tf, idf and the L2 norm are
@@ -23,31 +23,60 @@ from functools import lru_cache
 
 import numpy as np
 
+from .codepoints import PANDAS_FROM, find, hash_index
 from .vocabulary import SortedVocabulary
 
-SEPARATOR = " QQ "  # upper-case ASCII never survives str.lower(), so no text holds this token
-_SENTINEL = SEPARATOR.strip()
 _TOKENS = re.compile(r"\w+")  # \b\w\w+\b is exactly these runs of two or more
 MAX_CACHED_WORDS = 400_000  # character n-gram cache; cleared, not grown, beyond this
 SMALL_BATCH = 50_000  # (row, column) pairs below which repeats are summed by sorting
 
 
+def _is_word(ch: str) -> bool:
+    return _TOKENS.fullmatch(ch) is not None
+
+
+def _is_not_space(ch: str) -> bool:
+    return not ch.isspace()
+
+
 class TextBatch:
-    """Texts lower-cased and cut once, shared by every vectoriser and context feature."""
+    """Texts lower-cased and cut once, shared by every vectoriser and context feature.
+
+    The texts are joined with newlines and lower-cased in one call: a newline is neither
+    cased nor case-ignorable, so no text's lower-casing (Greek final sigma) sees another
+    text. NUL becomes a space first, as `features.clean` does."""
 
     def __init__(self, texts: list[str]) -> None:
+        from .codepoints import CodePoints, joined
+
         self.n = len(texts)
-        self.lowered = SEPARATOR.join(t.lower() for t in texts)
+        self.texts = texts
+        self._lengths = np.fromiter(map(len, texts), dtype=np.int64, count=self.n)
+        self._joined = joined(texts)
+        lowered = self._joined.replace("\x00", " ").lower()
+        if len(lowered) == len(self._joined):  # lower() never shortens a character: none grew
+            self.points = CodePoints(lowered, self._lengths)
+        else:
+            self.points = CodePoints.of([t.replace("\x00", " ").lower() for t in texts])
+        self._original = None
         self._words = None
-        tokens = _TOKENS.findall(self.lowered)
-        self.uniques, ids = _local_ids(tokens)
-        doc, keep = _documents(ids, self.uniques)
-        self.token_ids, self.token_doc = ids[keep], doc[keep]
+        word_char = self.points.table(_is_word)
+        self._begin, self._end = self.points.edges(word_char)
+        self.uniques, self.token_ids = self.points.number(word_char, self._begin, self._end)
+        self.token_doc = self.points.text_of(self._begin)
         self.unique_lengths = np.fromiter(map(len, self.uniques), dtype=np.int32, count=len(self.uniques))
         # \w\w+ tokens, what the word vectorisers count: single characters are not tokens
         long = self.unique_lengths[self.token_ids] >= 2
         self.long_ids, self.long_doc = self.token_ids[long], self.token_doc[long]
         self._lookups: dict[int, np.ndarray] = {}
+
+    def original(self):
+        """The texts as given (case kept, NUL kept) as code points: the context features'."""
+        if self._original is None:
+            from .codepoints import CodePoints
+
+            self._original = CodePoints(self._joined, self._lengths)
+        return self._original
 
     def lookup(self, vocabulary: SortedVocabulary) -> np.ndarray:
         """Each distinct token's id in `vocabulary` (-1 if absent), looked up once per batch."""
@@ -60,27 +89,23 @@ class TextBatch:
         """Whitespace-separated words (what char_wb cuts into n-grams): the distinct words,
         each word's index among them, and its document."""
         if self._words is None:
-            uniques, ids = _local_ids(self.lowered.split())
-            doc, keep = _documents(ids, uniques)
-            self._words = (uniques, ids[keep], doc[keep])
+            not_space = self.points.table(_is_not_space)
+            begin, end = self.points.edges(not_space)
+            # a word that is one token (no punctuation in it) is numbered as that token; the
+            # rest (a token never holds a non-word character, so they are other strings) apart
+            token_at = np.full(len(self.points.points), -1, dtype=np.int64 if len(self._begin) >= 2**31 else np.int32)
+            token_at[self._begin] = np.arange(len(self._begin))
+            at = token_at[begin]  # the token that begins where the word begins, if one does
+            pure = (at >= 0) & (self._end[np.maximum(at, 0)] == end) if len(self._begin) else np.zeros(len(begin), bool)
+            ids = np.empty(len(begin), dtype=np.int64)
+            doc = np.empty(len(begin), dtype=np.int64)
+            ids[pure], doc[pure] = self.token_ids[at[pure]], self.token_doc[at[pure]]
+            other = np.flatnonzero(~pure)
+            others, ids[other] = self.points.number(not_space, begin[other], end[other])
+            ids[other] += len(self.uniques)
+            doc[other] = self.points.text_of(begin[other])
+            self._words = (self.uniques + others, ids, doc)
         return self._words
-
-
-def _local_ids(items: list[str]) -> tuple[list[str], np.ndarray]:
-    """The distinct items in first-seen order, and each item's index among them."""
-    uniques = list(dict.fromkeys(items))
-    index = {u: i for i, u in enumerate(uniques)}
-    return uniques, np.fromiter(map(index.__getitem__, items), dtype=np.int64, count=len(items))
-
-
-def _documents(ids: np.ndarray, uniques: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Each item's document (the number of separators before it), and which are not separators."""
-    try:
-        sentinel = uniques.index(_SENTINEL)
-    except ValueError:
-        return np.zeros(len(ids), dtype=np.int64), np.ones(len(ids), dtype=bool)
-    is_sep = ids == sentinel
-    return np.cumsum(is_sep), ~is_sep
 
 
 def pairs_matrix(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int):
@@ -157,8 +182,10 @@ class WordTfidf:
             a, b = t[:-1], t[1:]
             pair = (doc[:-1] == doc[1:]) & (a >= 0) & (b >= 0)
             keys = a[pair] * len(self.tokens) + b[pair]
-            at = np.minimum(np.searchsorted(self.bigram_keys, keys), len(self.bigram_keys) - 1)
-            hit = self.bigram_keys[at] == keys
+            if len(keys) >= PANDAS_FROM and self.__dict__.get("_bigram_index") is None:
+                self._bigram_index = hash_index(self.bigram_keys)
+            at = find(self.bigram_keys, keys, self.__dict__.get("_bigram_index"))
+            hit = at >= 0
             rows.append(doc[:-1][pair][hit])
             cols.append(self.bigram_feature[at[hit]])
         rows_all, cols_all = np.concatenate(rows), np.concatenate(cols)
@@ -222,12 +249,15 @@ class CharTfidf:
     sublinear: bool
 
     def __post_init__(self) -> None:
+        import threading
+
+        self._lock = threading.Lock()  # the cache is shared by threads scoring parts of a batch
         self._reset_cache()
 
     def _reset_cache(self) -> None:
-        self._slot: dict[str, int] = {_SENTINEL: 0}  # word -> its slot in the arrays below; the
-        self._start = np.zeros(1, dtype=np.int64)  # separator is slot 0, a word with no n-grams
-        self._length = np.zeros(1, dtype=np.int64)
+        self._slot: dict[str, int] = {}  # word -> its slot in the arrays below
+        self._start = np.zeros(0, dtype=np.int64)
+        self._length = np.zeros(0, dtype=np.int64)
         self._pool = np.zeros(0, dtype=np.int32)  # every cached word's n-gram features, back to back
 
     @property
@@ -269,22 +299,26 @@ class CharTfidf:
         seen[ids] = True
         used = np.flatnonzero(seen)
         uniques = [all_words[i] for i in used.tolist()]
-        ids = np.searchsorted(used, ids)
-        missing = [w for w in uniques if w not in self._slot]
-        if len(self._slot) + len(missing) > MAX_CACHED_WORDS:  # start afresh, keeping this batch's words
-            self._reset_cache()
+        local = np.zeros(len(all_words), dtype=np.int64)
+        local[used] = np.arange(len(used))
+        ids = local[ids]
+        with self._lock:
             missing = [w for w in uniques if w not in self._slot]
-        if missing:
-            self._cache(missing)
-        slots = np.fromiter(map(self._slot.__getitem__, uniques), dtype=np.int64, count=len(uniques))
+            if len(self._slot) + len(missing) > MAX_CACHED_WORDS:  # start afresh, keeping this batch's words
+                self._reset_cache()
+                missing = [w for w in uniques if w not in self._slot]
+            if missing:
+                self._cache(missing)
+            slots = np.fromiter(map(self._slot.__getitem__, uniques), dtype=np.int64, count=len(uniques))
+            cached_start, cached_length, pool = self._start, self._length, self._pool
         # counts = (documents x distinct words) @ (distinct words x n-grams): scipy's product
         # merges the n-grams words share without sorting anything
         from scipy.sparse import csr_matrix
 
-        length = self._length[slots]
+        length = cached_length[slots]
         total = int(length.sum())
-        offsets = np.repeat(self._start[slots] - (np.cumsum(length) - length), length) + np.arange(total)
-        grams = csr_matrix((np.ones(total, dtype=np.float32), self._pool[offsets], np.r_[0, np.cumsum(length)]),
+        offsets = np.repeat(cached_start[slots] - (np.cumsum(length) - length), length) + np.arange(total)
+        grams = csr_matrix((np.ones(total, dtype=np.float32), pool[offsets], np.r_[0, np.cumsum(length)]),
                            shape=(len(uniques), self.n_features))
         words = pairs_matrix(doc, ids, n, len(uniques))
         return weighted(words @ grams, self.idf, self.sublinear)

@@ -8,6 +8,8 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from moderation.features import CONTEXT_NAMES, SECOND_PERSON, CommentFeaturizer
 
@@ -76,3 +78,32 @@ def test_state_round_trip_gives_the_same_matrix(featurizer):
     again = CommentFeaturizer.from_state(settings, arrays)
     assert again.feature_names() == featurizer.feature_names()
     assert abs(again.transform(frame) - featurizer.transform(frame)).max() == 0
+
+
+PIECES = ["you", "YOU", "Ur", "wake", "UP", "?", "!", ".", ":", "://", "www.", ".com", ".Org", ".io", ".iox", "http",
+          "https://", "HTTP://x", "WWW.",
+          "ſ", "K", "İ", "Σ", " ", "  ", "\t", "\n", "\u2003", "\x00", "😀", "ÉTÉ", "x.example", "e.g."]
+TEXTS = st.lists(st.sampled_from(PIECES), max_size=12).map("".join)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(TEXTS, TEXTS, st.sampled_from(["", ARTICLE, " \t"]), st.sampled_from(["", "q"]),
+                          st.integers(1, 9)), min_size=1, max_size=6))
+def test_context_features_match_their_definitions_on_random_text(featurizer, rows):
+    """The batch computations (one class table, '?' and URL candidates found in the joined
+    text) against the per-comment definitions, on text made of the awkward pieces."""
+    frame = pd.DataFrame(rows, columns=["text", "parent_text", "article_text", "quotes", "depth"])
+    got = featurizer.context(frame)
+    for i, row in enumerate(rows):
+        for name, value in reference(*row).items():
+            assert got[i, CONTEXT_NAMES.index(name)] == pytest.approx(value, abs=1e-6), (row, name)
+
+
+def test_context_of_a_text_longer_than_the_packed_counts_hold(featurizer):
+    """Above 2**21 characters the three counts are summed one by one."""
+    long = "Ab ?" * (2**19 + 1) + "  "
+    rows = [(long, "", ARTICLE, "", 1), ("short?", long, "", "", 2)]
+    got = featurizer.context(pd.DataFrame(rows, columns=["text", "parent_text", "article_text", "quotes", "depth"]))
+    for i, row in enumerate(rows):
+        for name in ("caps_ratio", "question_marks", "ends_with_question", "parent_is_question", "has_parent"):
+            assert got[i, CONTEXT_NAMES.index(name)] == pytest.approx(reference(*row)[name], abs=1e-6), name
