@@ -9,9 +9,12 @@ that names an armed group and a verb of supporting or moving it. It is a feature
 the conspiracy head learns from the labels how much it is worth, and the documented arms deals
 and aid among the labels' hard negatives keep it from deciding alone.
 
-Measured when it was added (shipped C, labels/ + Fox + COVID): it fires on 3.4% of the
-conspiracy positives in labels/ and 0.3% of the negatives; conspiracy ROC-AUC by
-cross-validation 0.9265 -> 0.9277, on the held-out split 0.9611 -> 0.9601.
+Measured when it was added (`moderate train` as the README gives it, full search, with and
+without the cue): it fires on 3.4% of the conspiracy positives in labels/ and 0.3% of the
+negatives; the conspiracy head's cross-validated ROC-AUC went 0.9316 -> 0.9302 and its held-out
+ROC-AUC 0.9611 -> 0.9607, i.e. no gain on our own threads, where the claim is rare; it is what
+lets the model flag the claim when it is stated flatly, as in the seed thread's reply 1.1.1.2
+(conspiracy 0.079 -> 0.351, threshold 0.220).
 """
 
 from __future__ import annotations

@@ -6,8 +6,6 @@ import csv
 import io
 import json
 
-import pytest
-
 from moderation.scoring import SCORE_COLUMNS
 
 from .conftest import EXAMPLES, run_cli
@@ -36,16 +34,9 @@ def test_seed_thread_flags_what_a_reader_would(seed_thread_path):
     flags = {cid: set(filter(None, r["flags"].split(";"))) for cid, r in rows.items()}
     assert "incivility" in flags["1.1.1.2.1"]  # "In your little Yankee mind…"
     assert "incivility" in flags["1.1.1.2.1.3"]  # "…a fat Pompous toad…"
+    assert "conspiracy" in flags["1.1.1.2"]  # the claim that the USA moves ISIS fighters
     assert flags["1.1.1.2.1.1"] & {"off_topic", "conspiracy"} and "off_topic" in flags["1.1.1.2.1.2"]  # who armed the Nazis
     assert flags["1.1"] == set()  # "Flip a coin."
-
-
-@pytest.mark.xfail(strict=True, reason="open in issue 6: the claim that the USA supplies and transports ISIS "
-                   "fighters scores 0.017 for conspiracy (threshold 0.276): none of its words carries the claim "
-                   "in the training data, and deep replies are rarely conspiratorial in it")
-def test_seed_thread_flags_the_isis_transport_claim(seed_thread_path):
-    rows = {r["id"]: r for r in scores_csv(seed_thread_path)}
-    assert "conspiracy" in rows["1.1.1.2"]["flags"].split(";")
 
 
 def test_json_shape(seed_thread_path):

@@ -6,7 +6,11 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from moderation.cues import ARMED_GROUPS, armed_group_support, names_supported_armed_group
+from moderation.cues import (
+    ARMED_GROUPS,
+    armed_group_support,
+    names_supported_armed_group,
+)
 
 MARKED = [
     "The ministry flies the militants in on cargo planes and everyone pretends not to see it.",
