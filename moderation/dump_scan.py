@@ -39,7 +39,7 @@ _FOOTER_PHRASES = ("leave a reply", "leave a comment", "cancel reply", "post com
                    "you must be logged in to post a comment")
 # Every phrase contains one of these keys: four searches instead of eight. (Not "reply": a
 # WordPress dump has a `Reply` link under every comment.)
-_FOOTER_KEYS = (b"comment", b"leave a ", b"cancel reply", b"your email address")
+_FOOTER_KEYS = (b"comment", b"leave a reply", b"cancel reply", b"your email address")
 assert all(any(key.decode() in phrase for key in _FOOTER_KEYS) for phrase in _FOOTER_PHRASES)
 _NOT_CONTINUATION = bytes(range(0x80)) + bytes(range(0xC0, 0x100))  # bytes that start a UTF-8 character
 _PLUS_ONE = (1).__add__
@@ -67,11 +67,46 @@ def _footers_by_regex(text: str) -> list[tuple[int, int]]:
 def footers(text: str) -> list[tuple[int, int]]:
     """(offset, indent) of every footer line, in order.
 
-    The phrases are searched for in the UTF-8 bytes lowered by `bytes.lower` (ASCII letters
-    only, at memory speed; lowering the str costs ten times more), then each line found is
-    checked against FOOTER. That finds what a search of `text.lower()` would: the phrases are
-    ASCII, and the only non-ASCII character that lowers to an ASCII letter is the Kelvin sign
-    (to `k`, in no phrase). U+0130 lowers to two characters; texts with it take the regex."""
+    The phrases are searched for in `text.encode("ascii", "replace")` lowered by `bytes.lower`
+    (at memory speed; lowering the str costs ten times more), a megabyte at a time: one byte per
+    character, every non-ASCII character a `?`, so a hit's byte offset is its character offset
+    (chunks overlap by a phrase's length, so none is cut in two). Each line found
+    is then checked against FOOTER. That finds what a search of `text.lower()` would: the
+    phrases are ASCII, and the only non-ASCII character that lowers to an ASCII letter is the
+    Kelvin sign (to `k`, in no phrase). U+0130 lowers to two characters; texts with it take
+    the regex."""
+    if "\u0130" in text:
+        return _footers_by_regex(text)
+    found: set[tuple[int, int]] = set()  # (offset of the line, indent)
+    overlap = max(map(len, _FOOTER_KEYS)) - 1
+    for base in range(0, len(text), _CHUNK):  # a chunk at a time: no whole-text copies in memory
+        data = text[base:base + _CHUNK + overlap].encode("ascii", "replace").lower()
+        for phrase in _FOOTER_KEYS:
+            i = data.find(phrase)
+            while i >= 0:
+                at = base + i
+                line_start = text.rfind("\n", 0, at) + 1
+                line_end = text.find("\n", at)
+                line = _ascii_lower(text[line_start:line_end if line_end >= 0 else len(text)])
+                m = FOOTER.match(line)  # case-insensitive: the lowered line reads the same
+                # ... and holds a phrase as written (FOOTER alone would also take `cloſed`).
+                if m and any(phrase in line for phrase in _FOOTER_PHRASES):
+                    found.add((line_start, indent_width(m.group("indent"))))
+                i = data.find(phrase, i + len(phrase))
+    return sorted(found)
+
+
+_CHUNK = 1 << 20
+
+
+def _ascii_lower(line: str) -> str:
+    """`line` with ASCII letters lowered and every other character as it is."""
+    return line.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
+
+
+def _footers_utf8(text: str) -> list[tuple[int, int]]:
+    """`footers` as it was, through UTF-8 (byte offsets converted by counting character
+    starts): the reference the one-byte-per-character search is tested against."""
     if "\u0130" in text:
         return _footers_by_regex(text)
     data = text.encode("utf-8", "surrogatepass").lower()

@@ -24,7 +24,7 @@ from itertools import repeat
 from operator import floordiv, mod, sub
 
 from .article import parse_article
-from .bodies import body_text, parse_posted
+from .bodies import body_text, clean_region, parse_posted
 from .dump_scan import Headers, find_headers, indent_step
 from .errors import ParseError
 from .quotes import MIN_WORDS, Quotable, blocks_many, normal_words_many, probes, split_quotes
@@ -63,9 +63,9 @@ def parse_dump(text: str, source: str | None = None, strict: bool = False) -> Th
 
 
 # A comment on the path from the root to the current line, still taking replies, as a list:
-# [level, comment, text before quotes were taken out (what a later reply may repeat),
-#  replies so far, its normalised words, its Quotable or None (made once a quote is likely)].
-_LEVEL, _COMMENT, _RAW, _REPLIES, _WORDS, _QUOTABLE = range(6)
+# [level, id, text before quotes were taken out (what a later reply may repeat), replies so
+#  far, its normalised words, its Quotable or None (made once a quote is likely), its line].
+_LEVEL, _ID, _RAW, _REPLIES, _WORDS, _QUOTABLE, _LINE = range(7)
 
 
 def _build_tree(text: str, headers: Headers, thread: Thread, problems: list[tuple[int, str]]) -> None:
@@ -82,13 +82,16 @@ def _build_tree(text: str, headers: Headers, thread: Thread, problems: list[tupl
     stops.append(headers.end)
     stack: list[list] = []
     path: list[set | None] = []
+    pop_open, push_open = stack.pop, stack.append
+    pop_path, push_path = path.pop, path.append
+    clean = repeat(clean_region(text, headers.body_starts[0], headers.end))
     top_count = 0
     append = thread.comments.append
     report = problems.append
     for first in range(0, len(headers), _BATCH):
         last = first + _BATCH
         raws = map(text.__getitem__, map(slice, headers.body_starts[first:last], stops[first:last]))
-        texts, dates = zip(*map(body_text, raws))
+        texts, dates = zip(*map(body_text, raws, clean))
         words_of = normal_words_many(texts)
         blocks_of = blocks_many(words_of)
         for (level, remainder, indent, line, number, author, body, posted, words, reply_blocks) in zip(
@@ -98,15 +101,15 @@ def _build_tree(text: str, headers: Headers, thread: Thread, problems: list[tupl
                 level = round((indent - base) / step)
                 report((line, f"indentation of {indent} is not a multiple of the step {step}; read as level {level + 1}"))
             while stack and stack[-1][0] >= level:
-                stack.pop()
-                path.pop()
+                pop_open()
+                pop_path()
             if stack:
                 parent_open = stack[-1]
                 if parent_open[0] < level - 1:
                     report((line, f"reply by {author} is indented {level - parent_open[0]} levels deeper than "
-                                  f"its parent on line {parent_open[1].line}; attached to it"))
+                                  f"its parent on line {parent_open[_LINE]}; attached to it"))
                 position = parent_open[3] = parent_open[3] + 1
-                parent_id: str | None = parent_open[1].id
+                parent_id: str | None = parent_open[1]
                 cid = f"{parent_id}.{position}"
             else:
                 if level > 0:
@@ -123,6 +126,8 @@ def _build_tree(text: str, headers: Headers, thread: Thread, problems: list[tupl
             if not body:
                 report((line, f"comment by {author} has no text"))
             elif parent_id is not None and len(words) >= MIN_WORDS:
+                if path[-1] is None:  # the parent's 4-grams: usually the only ones not made yet
+                    path[-1] = probes(parent_open[_WORDS])
                 if None in path:
                     for k, open_ in enumerate(stack):
                         if path[k] is None:
@@ -133,8 +138,7 @@ def _build_tree(text: str, headers: Headers, thread: Thread, problems: list[tupl
                         if open_[_QUOTABLE] is None:
                             open_[_QUOTABLE] = Quotable(open_[_RAW], open_[_WORDS], path[k])
                         ancestors.append(open_[_QUOTABLE])
-                    own, quotes = split_quotes(body, ancestors, words)
-            comment = Comment(cid, parent_id, author, own, quotes, posted, len(stack) + 1, line + 1)
-            append(comment)
-            stack.append([level, comment, body, 0, words, None])
-            path.append(None)
+                    own, quotes = split_quotes(body, ancestors, words, reply_blocks)
+            append(Comment(cid, parent_id, author, own, quotes, posted, len(stack) + 1, line + 1))
+            push_open([level, cid, body, 0, words, None, line + 1])
+            push_path(None)

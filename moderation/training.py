@@ -25,6 +25,17 @@ from .model import FORMAT_VERSION, ModerationModel
 C_GRID = (1.0, 4.0, 16.0)
 STANCE_WEIGHTS = (None, "balanced")
 FOLDS = 5
+#: Context features a head may learn from. Incivility and conspiracy are properties of what the
+#: comment itself says, so their heads see only features of the comment's own text. Where a
+#: comment sits (its depth, whether the page had an article, how much it shares with its parent)
+#: differs between the sites and datasets the labels come from, and heads allowed to see it
+#: learned those differences: deep replies read as "never conspiratorial" and short ones as
+#: civil, which does not carry over to another site's threads. Off-topic (about the article)
+#: and stance (about the parent) need the relational features.
+COMMENT_ONLY_CONTEXT = ("question_marks", "ends_with_question", "second_person", "has_quotes", "log_length",
+                        "caps_ratio", "exclamations", "has_url")
+HEAD_CONTEXT: dict[str, tuple[str, ...]] = {"incivility": COMMENT_ONLY_CONTEXT, "conspiracy": COMMENT_ONLY_CONTEXT,
+                                            "off_topic": CONTEXT_NAMES, "stance": CONTEXT_NAMES}
 # How training scales with the number of labeled rows (see `plan` for why): from
 SINGLE_SPLIT_ROWS = 20_000  # rows on, one grouped hold-out split sets the thresholds, not five folds;
 NEWTON_ROWS = 8_000  # rows on, newton-cg fits the heads, not lbfgs;
@@ -140,6 +151,29 @@ def _fit_heads(jobs: list[tuple], seed: int, how: Plan) -> list:
     return results
 
 
+def head_view(X, name: str):
+    """The feature matrix as head `name` may see it: the context columns it must not learn from
+    are zeroed (the context block is the matrix's last columns), so an L2-regularised fit gives
+    them a coefficient of exactly 0 and scoring needs no per-head feature selection."""
+    allowed = HEAD_CONTEXT.get(name, CONTEXT_NAMES)
+    if len(allowed) == len(CONTEXT_NAMES):
+        return X
+    keep = np.ones(X.shape[1], dtype=X.dtype)
+    first = X.shape[1] - len(CONTEXT_NAMES)
+    keep[[first + i for i, n in enumerate(CONTEXT_NAMES) if n not in allowed]] = 0
+    return X.multiply(keep).tocsr()
+
+
+def head_views(X, names) -> dict:
+    """`head_view` for each head; heads that see the same columns share one matrix."""
+    by_columns: dict = {}
+    for name in names:
+        allowed = HEAD_CONTEXT.get(name, CONTEXT_NAMES)
+        if allowed not in by_columns:
+            by_columns[allowed] = head_view(X, name)
+    return {name: by_columns[HEAD_CONTEXT.get(name, CONTEXT_NAMES)] for name in names}
+
+
 def _known(frame, name):
     column = frame[name]
     return column.notna().to_numpy() if name == "stance" else ~np.isnan(column.to_numpy(dtype=float))
@@ -220,12 +254,13 @@ def cross_validate(frame, seed: int = 0, fixed: Hyper | None = None, progress: C
         X = featurizer.transform(frame)
         if reuse is not None and len(configs) == 1:  # the final fit's very featurizer and matrix
             reuse.setdefault("features", {})[config] = (featurizer, X)
+        views = head_views(X, heads)
         for k, (train_idx, val_idx) in enumerate(folds, start=1):
             progress(f"cross-validation: {config} n-grams, fold {k}/{n_splits}")
             tr = frame.iloc[train_idx]
-            X_tr, X_va = X[train_idx], X[val_idx]
             jobs, keys = [], []
             for name in heads:
+                X_tr, X_va = views[name][train_idx], views[name][val_idx]
                 m_tr = _known(tr, name)
                 y_tr = _target(tr, name, m_tr)
                 if len(set(y_tr)) < 2:
@@ -399,6 +434,7 @@ def train(frame, *, seed: int = 0, hyper: Hyper | None = None, heldout=None, sou
         featurizer = CommentFeaturizer(hyper.text_config).fit(frame)
         X = featurizer.transform(frame)
     names = [name for name in (*BINARY_LABELS, "stance") if _fits(frame, name)]
+    views = head_views(X, names)
     jobs = []
     for name in names:
         mask = _known(frame, name)
@@ -406,7 +442,8 @@ def train(frame, *, seed: int = 0, hyper: Hyper | None = None, heldout=None, sou
         # With one held-out split, the final fit starts where that split's fit ended: the same
         # objective on a fifth more rows, so newton-cg needs two or three steps instead of seven.
         start = reuse.get("starts", {}).get((hyper.text_config, name))
-        jobs.append((name, hyper.C.get(name, 1.0), weight, X[mask], _target(frame, name, mask), None, start))
+        jobs.append((name, hyper.C.get(name, 1.0), weight, views[name][mask], _target(frame, name, mask), None,
+                     start))
     heads = {name: head for name, (_, head) in zip(names, _fit_heads(jobs, seed, how))}
     for name in names:
         if name != "stance":

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from moderation.bodies import LOOKS_LIKE_DATE, body_text, parse_posted, posted_by_strptime
+from moderation.bodies import LOOKS_LIKE_DATE, body_text, clean_region, parse_posted, posted_by_strptime, posted_of
 
 # The definition as first written (one regex per step, every line tried), kept here as the
 # reference the guarded fast paths must agree with.
@@ -64,6 +64,26 @@ def test_body_text_matches_the_definition(raw):
     assert body_text(raw) == reference_body(raw)
 
 
+@settings(max_examples=600, deadline=None)
+@given(raws=st.lists(raw_body, min_size=1, max_size=4))
+def test_clean_bodies_skip_only_tests_that_cannot_fire(raws):
+    # In a dump every body but the last ends where a header line starts: after a newline.
+    bodies = [raw + "\n" for raw in raws[:-1]] + raws[-1:]
+    text = "  1. Ann says\n".join(bodies)
+    if clean_region(text, 0, len(text)):
+        for raw in bodies:
+            assert body_text(raw, clean=True) == body_text(raw) == reference_body(raw)
+
+
+def test_clean_region_sees_what_a_body_would_hold():
+    assert clean_region("  a\n\n  b\n", 0, 10)
+    assert not clean_region("  a \n  b\n", 0, 9)
+    assert not clean_region("  a\n\n\n  b\n", 0, 11)
+    assert not clean_region("  a\tb\n", 0, 7)
+    assert not clean_region("  a\u00a0", 0, 4) and not clean_region("  a ", 0, 4)
+    assert clean_region("\t  a\n", 1, 5)  # only the region counts
+
+
 @settings(max_examples=300, deadline=None)
 @given(indent=st.integers(1, 12), lines=st.lists(st.text("abc xyz.“”é", min_size=1).map(str.strip).filter(bool),
                                                   min_size=1, max_size=5),
@@ -73,6 +93,11 @@ def test_plain_and_wordpress_bodies(indent, lines, blank, reply):
     sep = "\n\n" if blank else "\n"
     raw = "\n" + sep.join(pad + x for x in lines) + (f"\n\n{pad}Reply\n\n" if reply else "\n\n")
     assert body_text(raw) == reference_body(raw) == (sep.join(lines), None)
+    dated = raw.replace("\n", f"\n{pad}March 3, 2020 at 4:15 pm\n\n", 1)
+    assert body_text(dated) == reference_body(dated) == (sep.join(lines), "2020-03-03T16:15:00")
+    for body in (raw, dated):
+        if clean_region(body, 0, len(body)):
+            assert body_text(body, clean=True) == body_text(body)
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -94,10 +119,11 @@ def test_body_cases(raw, expected):
 @given(month=st.sampled_from(["January", "February", "March", "May", "September", "December", "Sept", "march", "MAY"]),
        day=st.sampled_from(["1", "01", "0", "29", "30", "31", "32", "00"]), year=st.sampled_from(["2020", "2019", "0000", "1900"]),
        hour=st.sampled_from(["1", "12", "0", "13", "01", "00"]), minute=st.sampled_from(["00", "59", "60", "5", "05"]),
-       ampm=st.sampled_from(["am", "pm", "AM", "PM", "Am", "pM", "a.m.", "p.m.", "xm"]), pad=st.sampled_from(["", "  "]))
+       ampm=st.sampled_from(["am", "pm", "AM", "PM", "Am", "pM", "a.m.", "p.m.", "xm"]),
+       pad=st.sampled_from(["", "  ", "\u00a0", "\t", "\x1c", " x"]))
 def test_wordpress_dates_without_strptime_match_strptime(month, day, year, hour, minute, ampm, pad):
     line = f"{pad}{month} {day}, {year} at {hour}:{minute} {ampm}{pad}"
-    assert parse_posted(line) == posted_by_strptime(line)
+    assert posted_of(line) == parse_posted(line) == posted_by_strptime(line)
 
 
 def test_wordpress_date_values():
@@ -105,3 +131,6 @@ def test_wordpress_date_values():
     assert parse_posted("March 3, 2020 at 12:05 pm") == "2020-03-03T12:05:00"
     assert parse_posted("February 29, 2019 at 1:00 pm") is None  # no such day
     assert parse_posted("February 29, 2020 at 1:00 pm") == "2020-02-29T13:00:00"
+    assert posted_of("March 3, 2020 at 12:05 am") == "2020-03-03T00:05:00"
+    assert posted_of(" December 28, 1999 at 09:59 PM ") == "1999-12-28T21:59:00"
+    assert posted_of("February 29, 2019 at 1:00 pm") is None

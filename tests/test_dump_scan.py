@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from moderation.dump_scan import FOOTER, HEADER, MAX_AUTHOR_WORDS, find_headers, footers, indent_width
+from moderation.dump_scan import FOOTER, HEADER, MAX_AUTHOR_WORDS, _footers_utf8, find_headers, footers, indent_width
 from moderation.tables import _first_nonblank_line
 
 PHRASES = ("leave a reply", "leave a comment", "cancel reply", "post comment", "add a comment",
@@ -48,6 +48,25 @@ def test_find_headers_and_footers_match_the_regex_definition(lines, end):
     columns = list(zip(headers.lines, headers.indents, headers.numbers, headers.authors, headers.body_starts,
                        headers.starts))
     assert (columns, headers.end) == reference_headers(text)
+
+
+SHIFTED = "".join(chr(ord(c) << 8) for c in "comment")  # UTF-16 bytes that spell a phrase one byte off
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(st.sampled_from(LINES + [SHIFTED, SHIFTED + "Leave a comment", "\u0a00\u0a00Comments are closed",
+                                               "  Leave a comment", "\u0143\u0141", "\u212aomments are closed", "Comme?t", "  ?eave a reply"]), max_size=12))
+def test_one_byte_per_character_footer_search_is_the_utf8_one(lines):
+    import moderation.dump_scan as dump_scan
+
+    for text in ("\n".join(lines), "\n".join(lines).replace("😀", "")):
+        assert footers(text) == _footers_utf8(text) == reference_footers(text)
+        chunk = dump_scan._CHUNK
+        try:  # phrases cut by chunk boundaries are still found (the chunks overlap)
+            for dump_scan._CHUNK in (1, 3, 7, 16):
+                assert footers(text) == reference_footers(text)
+        finally:
+            dump_scan._CHUNK = chunk
 
 
 def test_footer_offsets_after_multibyte_characters():

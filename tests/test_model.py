@@ -199,3 +199,30 @@ def test_an_older_model_file_is_a_clear_error(small_model, tmp_path):
     with pytest.raises(ModelError, match="earlier version of moderation") as err:
         load_model(old)
     assert "moderate train" in str(err.value)
+
+
+def test_comment_heads_learn_nothing_from_where_a_comment_sits(small_model):
+    """Incivility and conspiracy see only features of the comment's own text: the same words
+    score the same at depth 1 and depth 7, with or without an article and a parent."""
+    from moderation import Article, Comment, Thread
+    from moderation.features import CONTEXT_NAMES
+    from moderation.training import HEAD_CONTEXT
+
+    model = load_model(small_model)
+    start = -len(CONTEXT_NAMES)
+    for name in ("incivility", "conspiracy"):
+        coef = dict(zip(CONTEXT_NAMES, model.heads[name].coef_[0, start:]))
+        assert {n for n, c in coef.items() if c != 0} <= set(HEAD_CONTEXT[name])
+        assert coef["log_depth"] == 0 and coef["has_article"] == 0 and coef["sim_parent"] == 0
+    assert model.heads["off_topic"].coef_[0, start + CONTEXT_NAMES.index("sim_article")] != 0
+    words = "They secretly fund the rebels, you fool, and everyone knows it."
+    chain = [Comment("1", None, "a", "The ferry timetable changes next week.")]
+    for depth in range(2, 8):
+        chain.append(Comment(".".join(["1"] * depth), chain[-1].id, "a", "I disagree with that reading of it.", depth=depth))
+    deep = Comment(".".join(["1"] * 8), chain[-1].id, "b", words, depth=8)
+    nested = Thread(article=Article(title="Ferry timetable", body="The ferry timetable changes next week."),
+                    comments=[*chain, deep])
+    bare = Thread(comments=[Comment("1", None, "b", words)])
+    deep_scores, bare_scores = model.score(nested).iloc[-1], model.score(bare).iloc[0]
+    for name in ("incivility", "conspiracy"):
+        assert deep_scores[name] == pytest.approx(bare_scores[name], abs=1e-6)

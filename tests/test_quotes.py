@@ -27,7 +27,7 @@ from moderation.quotes import (
 # Text made of words, every punctuation mark the normaliser knows, odd whitespace (no-break
 # space, tab, newline, \x1c, line separator), letters that change length or script when
 # lowered, and a lone surrogate.
-ALPHABET = list(_PUNCT) + list("abcXYZ éÉİıſKß\t\n\u00a0\u2028\x1c😀") + ["\ud800", " ", " ", " "]
+ALPHABET = list(_PUNCT) + list("abcXYZ éÉİıſKß\t\n\u00a0\u2028\x1c😀ΣΟ\u0301\x00") + ["\ud800", "\udc00", " ", " ", " "]
 texts = st.lists(st.sampled_from(ALPHABET), max_size=60).map("".join)
 
 
@@ -42,6 +42,8 @@ def test_normal_words_is_the_regex_definition(text):
 def test_batched_words_and_blocks(batch):
     words = normal_words_many(batch)
     assert words == [_normal_words(t) for t in batch]
+    no_nul = [t.replace("\x00", "") for t in batch]  # the joined path (NUL sends a batch per text)
+    assert normal_words_many(no_nul) == [_normal_words(t) for t in no_nul]
     assert blocks_many(words) == [blocks(w) for w in words]
     for w in words:
         assert blocks(w) == set(zip(w[0::4], w[1::4], w[2::4], w[3::4]))
@@ -82,6 +84,7 @@ def test_prefilter_never_misses_a_quote(reply, ancestors):
     assert may_quote(words, [probes(normal_words(a)) for a in ancestors]) or not exhaustive_has_quote(reply, ancestors)
     own, quotes = split_quotes(reply, [Quotable(a) for a in ancestors])
     assert bool(quotes) == exhaustive_has_quote(reply, ancestors)
+    assert split_quotes(reply, [Quotable(a) for a in ancestors], words, blocks(words)) == (own, quotes)
 
 
 PARENT = "Rents in the old town went up by a third in just two years, said the council’s report."
@@ -142,3 +145,10 @@ def test_two_quotes_in_one_reply():
 def test_word_token_skips_pure_punctuation():
     assert [m.group() for m in _WORD_TOKEN.finditer("— “hello” ... world.")] == ["hello”", "world."]
     assert re.escape("…") in _WORD_TOKEN.pattern or "…" in _WORD_TOKEN.pattern
+
+
+def test_batched_words_keep_each_texts_final_sigma_and_nul():
+    batch = ["ΟΔΟΣ", "Σa", "aΣ\u0301", "\u0301Σ", "x\x00y", "ΣΣ"]
+    assert normal_words_many(batch) == [_normal_words(t) for t in batch]
+    assert normal_words_many(batch[:4]) == [["οδος"], ["σa"], ["aς\u0301"], ["\u0301σ"]]
+    assert normal_words_many([]) == [] and normal_words_many([""]) == [[]]
