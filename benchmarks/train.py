@@ -5,7 +5,8 @@
 Rows are real comments: labels/ plus every public dataset in ../shared/data (about 61k rows,
 each with the labels it has); a size above that draws rows with replacement. Each size is
 trained in a fresh process, as `moderate train --no-search` does it (the shipped model's
-n-grams and C; five grouped folds to set thresholds, then the final fit), and the full
+n-grams and C; five grouped folds to set thresholds, or one grouped split from 20k labeled rows
+on: see `training.large_data`; then the final fit), and the full
 hyperparameter search is timed at the smallest size. Wall time and peak RSS come from GNU time.
 """
 

@@ -44,14 +44,11 @@ def clean(text: str) -> str:
 
 
 def _fit_tfidf(texts: list[str], params: dict, max_features: int, stop_words=None):
-    """Vocabulary and idf by scikit-learn, compiled for fast batch transforms."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    """Vocabulary and idf exactly as scikit-learn's TfidfVectorizer fits them, counted once per
+    distinct text (`tfidf_fit`), compiled for fast batch transforms."""
+    from .tfidf_fit import fit_tfidf
 
-    from .tfidf import from_sklearn
-
-    vectorizer = TfidfVectorizer(sublinear_tf=True, lowercase=True, dtype=np.float32, max_features=max_features,
-                                 stop_words=stop_words, **params).fit(texts)
-    return from_sklearn(vectorizer)
+    return fit_tfidf(texts, params, max_features, stop_words)
 
 
 def _row_cosine(a, b) -> np.ndarray:

@@ -36,6 +36,18 @@ COMMENT_ONLY_CONTEXT = ("question_marks", "ends_with_question", "second_person",
                         "caps_ratio", "exclamations", "has_url", "armed_group_support")
 HEAD_CONTEXT: dict[str, tuple[str, ...]] = {"incivility": COMMENT_ONLY_CONTEXT, "conspiracy": COMMENT_ONLY_CONTEXT,
                                             "off_topic": CONTEXT_NAMES, "stance": CONTEXT_NAMES}
+# How training scales with the number of labeled rows (see `plan` for why): from
+SINGLE_SPLIT_ROWS = 20_000  # rows on, one grouped hold-out split sets the thresholds, not five folds;
+NEWTON_ROWS = 8_000  # rows on, newton-cg fits the heads, not lbfgs;
+PARALLEL_ROWS = 2_000  # rows on, the fits run in worker processes, at most
+PROCESSES = 2  # at once (each worker holds its own copy of its rows).
+# Below all three (a few threads, as in tests) training is what it always was; labels/ (5.7k
+# rows, the shipped model) only gains the worker processes, which change nothing but time.
+
+
+THRESHOLD_RULES = {False: f"best F1 on out-of-fold predictions ({FOLDS}-fold, grouped by thread)",
+                   True: f"best F1 on held-out predictions (one grouped split: the first of {FOLDS} folds by thread, "
+                         f"from {SINGLE_SPLIT_ROWS:,} labeled rows on)"}
 
 
 def _stderr(message: str) -> None:
@@ -51,10 +63,92 @@ class Hyper:
     stance_class_weight: str | None = None
 
 
-def _head(name: str, C: float, seed: int, class_weight=None):
+@dataclass(frozen=True)
+class Plan:
+    """How a training set of a given size is fitted (`plan`)."""
+
+    single_split: bool = False
+    solver: str = "lbfgs"
+    parallel: bool = False
+
+
+def plan(n_labeled: int) -> Plan:
+    """The rules by size, each with its constant above.
+
+    Thresholds need out-of-fold predictions, not five folds at any size: from
+    `SINGLE_SPLIT_ROWS` labeled rows on, one grouped split (the first of the five grouped folds,
+    about a fifth of the rows, whole threads) leaves thousands of held-out predictions per label,
+    plenty for a best-F1 threshold and for comparing settings, at a fifth of the fits. Below
+    it a fifth would leave too few positives of the rarer labels, so all five folds are used.
+
+    lbfgs's own bookkeeping costs O(history x coefficients) per step whatever the row count
+    (half a million n-grams, four times that for the four-class stance head), and at tol=1e-3
+    it stops far from the optimum (an objective 45% above newton-cg's for incivility at 30k
+    rows). newton-cg reaches the optimum in a handful of Newton steps, 2-11x faster, with the
+    same or better held-out quality on the labels/ test split at 10k and 30k rows
+    (docs/training-speed.md). lbfgs stays below `NEWTON_ROWS` only so that models trained on
+    sets the size of labels/ (the shipped model among them) do not change.
+
+    Worker processes (`_fit_heads`) change nothing but time; below `PARALLEL_ROWS` starting
+    them costs more than the fits.
+    """
+    return Plan(single_split=n_labeled >= SINGLE_SPLIT_ROWS, solver="newton-cg" if n_labeled >= NEWTON_ROWS else "lbfgs",
+                parallel=n_labeled >= PARALLEL_ROWS)
+
+
+def _head(name: str, C: float, seed: int, class_weight=None, solver: str = "lbfgs", start=None):
+    """A head to fit; `start` (a LinearHead of the same classes) is where the solver begins."""
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(C=float(C), max_iter=3000, tol=1e-3, random_state=seed, class_weight=class_weight)
+    head = LogisticRegression(C=float(C), solver=solver, max_iter=3000, tol=1e-3, random_state=seed,
+                              class_weight=class_weight, warm_start=start is not None)
+    if start is not None:
+        head.coef_, head.intercept_ = start.coef_.copy(), start.intercept_.copy()
+    return head
+
+
+def _fit_one(name: str, C: float, weight, X, y, X_predict, start, seed: int, solver: str):
+    """Fit one head (from `start` if given and of the same classes): the fitted head's
+    coefficients, and with `X_predict` its predictions there (stance labels, or probabilities
+    of the positive class) first: (predictions or None, LinearHead)."""
+    from .heads import LinearHead
+
+    if start is not None and not np.array_equal(start.classes_, np.unique(y)):
+        start = None
+    head = _head(name, C, seed, weight, solver, start).fit(X, y)
+    if X_predict is None:
+        return None, LinearHead.from_estimator(head)
+    pred = head.predict(X_predict) if name == "stance" else head.predict_proba(X_predict)[:, 1]
+    return pred, LinearHead.from_estimator(head)
+
+
+def _fit_heads(jobs: list[tuple], seed: int, how: Plan) -> list:
+    """`_fit_one` for each (name, C, class weight, X, y, X_predict, start) job, results in job order.
+
+    With `how.parallel` (from `PARALLEL_ROWS` labeled rows on) the fits run in `PROCESSES` worker
+    processes (joblib): the fits are independent and deterministic, and the workers use this
+    process's BLAS thread count, so where a fit runs changes nothing but the wall time (tests
+    compare the bytes: the shipped model's rebuild, and in-process against workers). Tiny sets fit in this process: starting workers would cost more than the fits."""
+    import os
+
+    workers = min(PROCESSES, os.cpu_count() or 1, len(jobs))
+    if not how.parallel or workers < 2:
+        return [_fit_one(*job, seed, how.solver) for job in jobs]
+    from joblib import Parallel, delayed, parallel_config
+    from threadpoolctl import threadpool_info
+
+    # The costliest fits first (most rows x classes), so that neither worker idles at the end.
+    order = sorted(range(len(jobs)), key=lambda i: -jobs[i][3].nnz * max(len(set(jobs[i][4])) - 1, 1))
+    # joblib would give each worker one BLAS thread; the solvers' dot products over long vectors
+    # then sum in another order than in this process and the model's last bits change. Workers
+    # get this process's thread count, so a model is the same bytes wherever its heads were fit.
+    threads = max([p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"] or [1])
+    with parallel_config(backend="loky", inner_max_num_threads=threads):
+        done = Parallel(n_jobs=workers)(delayed(_fit_one)(*jobs[i], seed, how.solver) for i in order)
+    results: list = [None] * len(jobs)
+    for i, result in zip(order, done):
+        results[i] = result
+    return results
 
 
 def head_view(X, name: str):
@@ -114,18 +208,34 @@ def _score(name, y, p) -> float:
     return float(roc_auc_score(y, p)) if len(set(y)) > 1 else float("nan")
 
 
-def cross_validate(frame, seed: int = 0, fixed: Hyper | None = None, progress: Callable[[str], None] = _stderr):
-    """Out-of-fold predictions for every (text config, head, C): returns the chosen Hyper,
-    the out-of-fold probabilities of the chosen settings, and the table of CV scores. With
-    `fixed`, the grid is that one setting (its out-of-fold predictions still set thresholds)."""
+def threshold_folds(frame, single_split: bool = False) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(train, held-out) row indices, grouped by thread: five folds (fewer if there are fewer
+    threads), or with `single_split` only the first of them (see `plan`)."""
     from sklearn.model_selection import GroupKFold
 
-    configs = [fixed.text_config] if fixed else list(TEXT_CONFIGS)
     groups = frame["group"].to_numpy()
     n_splits = min(FOLDS, len(set(groups)))
     if n_splits < 2:
+        return []
+    folds = GroupKFold(n_splits=n_splits).split(frame, groups=groups)
+    return [next(folds)] if single_split else list(folds)
+
+
+def cross_validate(frame, seed: int = 0, fixed: Hyper | None = None, progress: Callable[[str], None] = _stderr,
+                   how: Plan = Plan(), reuse: dict | None = None):
+    """Out-of-fold predictions for every (text config, head, C): returns the chosen Hyper,
+    the out-of-fold probabilities of the chosen settings, and the table of CV scores. With
+    `fixed`, the grid is that one setting (its out-of-fold predictions still set thresholds).
+    `how` (`plan`): the solver, worker processes, and whether one held-out split replaces the
+    folds (rows outside it then have no prediction: NaN / None). `reuse`, if given, receives
+    what the final fit can start from: "features": config -> (fitted featurizer, matrix of
+    `frame`) with fixed settings, and with one split "starts": (config, head) -> the split's
+    fitted head of the best setting."""
+    configs = [fixed.text_config] if fixed else list(TEXT_CONFIGS)
+    folds = threshold_folds(frame, how.single_split)
+    if not folds:
         return Hyper(), {}, {}
-    folds = list(GroupKFold(n_splits=n_splits).split(frame, groups=groups))
+    n_splits = len(folds)
     heads = [n for n in (*BINARY_LABELS, "stance") if _fits(frame, n)]
     if fixed:
         options = {n: [(fixed.C.get(n, 1.0), fixed.stance_class_weight if n == "stance" else None)] for n in heads}
@@ -140,11 +250,15 @@ def cross_validate(frame, seed: int = 0, fixed: Hyper | None = None, progress: C
         # training's time. The held-out fold's text shapes the idf a little; no label of it
         # reaches the heads, and its n-grams that no training row has get no weight.
         progress(f"cross-validation: {config} n-grams, featurising {len(frame):,} rows")
-        X = CommentFeaturizer(config).fit(frame).transform(frame)
+        featurizer = CommentFeaturizer(config).fit(frame)
+        X = featurizer.transform(frame)
+        if reuse is not None and len(configs) == 1:  # the final fit's very featurizer and matrix
+            reuse.setdefault("features", {})[config] = (featurizer, X)
         views = head_views(X, heads)
         for k, (train_idx, val_idx) in enumerate(folds, start=1):
             progress(f"cross-validation: {config} n-grams, fold {k}/{n_splits}")
             tr = frame.iloc[train_idx]
+            jobs, keys = [], []
             for name in heads:
                 X_tr, X_va = views[name][train_idx], views[name][val_idx]
                 m_tr = _known(tr, name)
@@ -152,23 +266,24 @@ def cross_validate(frame, seed: int = 0, fixed: Hyper | None = None, progress: C
                 if len(set(y_tr)) < 2:
                     continue
                 for C, weight in options[name]:
-                    head = _head(name, C, seed, weight).fit(X_tr[m_tr], y_tr)
-                    key = (config, name, C, weight)
-                    store = oof.setdefault(key, np.full(len(frame), None, dtype=object) if name == "stance"
-                                           else np.full(len(frame), np.nan))
-                    if name == "stance":
-                        store[val_idx] = head.predict(X_va)
-                    else:
-                        store[val_idx] = head.predict_proba(X_va)[:, 1]
+                    jobs.append((name, C, weight, X_tr[m_tr], y_tr, X_va, None))
+                    keys.append((config, name, C, weight))
+            fitted = {}
+            for key, (pred, head) in zip(keys, _fit_heads(jobs, seed, how)):
+                store = oof.setdefault(key, np.full(len(frame), None, dtype=object) if key[1] == "stance"
+                                       else np.full(len(frame), np.nan))
+                store[val_idx] = pred
+                if len(folds) == 1:
+                    fitted[key] = head
+            for name in heads if fitted and reuse is not None else ():  # keep the best setting's only
+                best = _best_option(frame, oof, config, name, options[name])
+                if (config, name, *best) in fitted:
+                    reuse.setdefault("starts", {})[(config, name)] = fitted[(config, name, *best)]
     scores: dict = {}
     for (config, name, C, weight), pred in oof.items():
-        mask = _known(frame, name) & (_present(pred))
-        scores[(config, name, C, weight)] = _score(name, _target(frame, name, mask), pred[mask])
-    best_per_config = {}
-    for config in configs:
-        best_per_config[config] = {name: max(((C, w) for C, w in options[name]),
-                                             key=lambda cw: np.nan_to_num(scores.get((config, name, *cw), -1), nan=-1))
-                                   for name in heads}
+        scores[(config, name, C, weight)] = _oof_score(frame, name, pred)
+    best_per_config = {config: {name: _best_option(frame, oof, config, name, options[name], scores) for name in heads}
+                       for config in configs}
     mean = {config: float(np.nanmean([scores[(config, name, *best_per_config[config][name])] for name in heads]))
             for config in configs}
     chosen = max(configs, key=lambda c: mean[c])
@@ -179,6 +294,22 @@ def cross_validate(frame, seed: int = 0, fixed: Hyper | None = None, progress: C
              "chosen": {name: {"C": best_per_config[chosen][name][0], "score": scores[(chosen, name, *best_per_config[chosen][name])]}
                         for name in heads}}
     return hyper, chosen_oof, table
+
+
+def _oof_score(frame, name: str, pred: np.ndarray) -> float:
+    mask = _known(frame, name) & _present(pred)
+    return _score(name, _target(frame, name, mask), pred[mask])
+
+
+def _best_option(frame, oof: dict, config: str, name: str, options: list, scores: dict | None = None):
+    """The (C, class weight) with the best out-of-fold score; ties and NaN as `max` leaves them."""
+    def score(cw):
+        key = (config, name, *cw)
+        value = (scores.get(key, -1) if scores is not None
+                 else _oof_score(frame, name, oof[key]) if key in oof else -1)
+        return np.nan_to_num(value, nan=-1)
+
+    return max(((C, w) for C, w in options), key=score)
 
 
 def _present(values: np.ndarray) -> np.ndarray:
@@ -274,7 +405,6 @@ def train(frame, *, seed: int = 0, hyper: Hyper | None = None, heldout=None, sou
     import sklearn
 
     from . import __version__
-    from .heads import LinearHead
 
     if not hasattr(frame, "columns"):  # a labels directory: its train split, measured on its test split
         from .frames import label_set_frame
@@ -285,7 +415,9 @@ def train(frame, *, seed: int = 0, hyper: Hyper | None = None, heldout=None, sou
         sources = sources or [{"name": str(directory), "kind": "labels directory (train split)", "rows": len(frame)}]
     original = frame.reset_index(drop=True)
     frame, n_original = without_context(original)
-    chosen, oof, cv_table = cross_validate(frame, seed, fixed=hyper, progress=progress)
+    how = plan(n_original)
+    reuse: dict = {}
+    chosen, oof, cv_table = cross_validate(frame, seed, fixed=hyper, progress=progress, how=how, reuse=reuse)
     hyper = hyper or chosen
     thresholds = {}
     for name in BINARY_LABELS:
@@ -295,16 +427,25 @@ def train(frame, *, seed: int = 0, hyper: Hyper | None = None, heldout=None, sou
             thresholds[name] = best_f1_threshold(y[mask].astype(int), p[mask]) if mask.sum() else 0.5
     progress(f"fitting final model on {len(frame)} rows ({n_original} labeled, the rest context-free copies; "
              f"{hyper.text_config} n-grams)")
-    featurizer = CommentFeaturizer(hyper.text_config).fit(frame)
-    X = featurizer.transform(frame)
-    heads = {}
-    fitting = [name for name in (*BINARY_LABELS, "stance") if _fits(frame, name)]
-    views = head_views(X, fitting)
-    for name in fitting:
+    features = reuse.get("features", {})
+    if hyper.text_config in features:  # fitted on these very rows during cross-validation
+        featurizer, X = features.pop(hyper.text_config)
+    else:
+        featurizer = CommentFeaturizer(hyper.text_config).fit(frame)
+        X = featurizer.transform(frame)
+    names = [name for name in (*BINARY_LABELS, "stance") if _fits(frame, name)]
+    views = head_views(X, names)
+    jobs = []
+    for name in names:
         mask = _known(frame, name)
         weight = hyper.stance_class_weight if name == "stance" else None
-        fitted = _head(name, hyper.C.get(name, 1.0), seed, weight).fit(views[name][mask], _target(frame, name, mask))
-        heads[name] = LinearHead.from_estimator(fitted)
+        # With one held-out split, the final fit starts where that split's fit ended: the same
+        # objective on a fifth more rows, so newton-cg needs two or three steps instead of seven.
+        start = reuse.get("starts", {}).get((hyper.text_config, name))
+        jobs.append((name, hyper.C.get(name, 1.0), weight, views[name][mask], _target(frame, name, mask), None,
+                     start))
+    heads = {name: head for name, (_, head) in zip(names, _fit_heads(jobs, seed, how))}
+    for name in names:
         if name != "stance":
             thresholds.setdefault(name, 0.5)
     model = ModerationModel(featurizer, heads, thresholds)
@@ -322,11 +463,12 @@ def train(frame, *, seed: int = 0, hyper: Hyper | None = None, heldout=None, sou
         "sources": sources or [],
         "hyperparameters": {"text_config": hyper.text_config, "C": hyper.C,
                             "stance_class_weight": hyper.stance_class_weight,
-                            "threshold_rule": "best F1 on out-of-fold predictions (5-fold, grouped by thread)"},
+                            "threshold_rule": THRESHOLD_RULES[how.single_split], "solver": how.solver},
         "thresholds": thresholds,
         "cross_validation": cv_table,
-        # What explanations measure contributions against (see explain.py).
-        "explain_baseline": baseline_record(featurizer, original),
+        # What explanations measure contributions against (see explain.py); the labeled rows
+        # are the matrix's first rows, featurised already.
+        "explain_baseline": baseline_record(featurizer, original, X[:n_original, -len(CONTEXT_NAMES):].toarray()),
     }
     if heldout is not None and len(heldout):
         progress(f"measuring on {len(heldout)} held-out rows")
