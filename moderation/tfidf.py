@@ -11,7 +11,8 @@ array arithmetic. The vectorisers' settings are the ones `features.TEXT_CONFIGS`
 scikit-learn defines them (token pattern `\\b\\w\\w+\\b`, lower-casing, smooth idf), and a test
 holds the result equal to scikit-learn's on awkward text.
 
-Vocabularies and idf are still fitted by scikit-learn (`from_sklearn`); what is saved is
+Vocabularies and idf are fitted by `tfidf_fit` exactly as scikit-learn fits them (tests hold
+the two equal; `from_sklearn` compiles a fitted scikit-learn vectoriser); what is saved is
 plain arrays, so a model loads without scikit-learn, and without unpickling anything.
 """
 
