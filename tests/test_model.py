@@ -8,20 +8,17 @@ import numpy as np
 import pytest
 
 from moderation import ModelError
-from moderation.frames import label_set_frame
 from moderation.model import load_model
 from moderation.training import Hyper, best_f1_threshold, train
 
-from .conftest import REPO
+from .conftest import REPO, fast_hyper, first_train_threads
 
-FAST = Hyper("word", {"incivility": 4.0, "conspiracy": 4.0, "off_topic": 4.0, "stance": 4.0}, None)
+FAST = fast_hyper()
 
 
 @pytest.fixture(scope="module")
 def small_frame():
-    frame = label_set_frame(REPO / "labels", "train")
-    groups = sorted(set(frame["group"]))[:8]
-    return frame[frame["group"].isin(groups)].reset_index(drop=True)
+    return first_train_threads(8)
 
 
 @pytest.fixture(scope="module")

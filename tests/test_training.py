@@ -11,20 +11,24 @@ import numpy as np
 import pytest
 
 from moderation import training
-from moderation.frames import label_set_frame
 from moderation.model import model_bytes
-from moderation.training import Hyper, Plan, plan, threshold_folds, train, without_context
+from moderation.training import (
+    Hyper,
+    Plan,
+    plan,
+    threshold_folds,
+    train,
+    without_context,
+)
 
-from .conftest import REPO
+from .conftest import fast_hyper, first_train_threads
 
-FAST = Hyper("word", {"incivility": 4.0, "conspiracy": 4.0, "off_topic": 4.0, "stance": 4.0}, None)
+FAST = fast_hyper()
 
 
 @pytest.fixture(scope="module")
 def frame():
-    whole = label_set_frame(REPO / "labels", "train")
-    groups = sorted(set(whole["group"]))[:10]
-    return whole[whole["group"].isin(groups)].reset_index(drop=True)
+    return first_train_threads(10)
 
 
 def test_the_rules_are_row_counts():
