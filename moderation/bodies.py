@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from functools import lru_cache
+from itertools import repeat
 
 # A `Reply` link on a line of its own (any case), found from the newline before it: a literal
 # first character lets the regex engine jump from line to line instead of trying every offset.
@@ -224,3 +225,49 @@ def _after_date(raw: str, posted: str | None, clean: bool = False) -> tuple[str,
     if cut:
         raw = _dedent_pattern(cut).sub("", raw)
     return raw, posted
+
+
+# The two usual bodies of a clean region (see `clean_region`), matched whole: a plain one (no
+# date line first, every line indented at least as far as the first, at most one blank line in
+# a row) and the WordPress one (a date line, such a body, a `Reply` link on the last line).
+_DATE_FIRST = LOOKS_LIKE_DATE.pattern[1:]
+_USUAL_BODY = re.compile(
+    r"\n*( +)(?:(?!%s)(\S[^\n]*(?:\n\n?\1[^\n]+)*)|(?=%s)([^\n]*)\n+( +)(\S[^\n]*(?:\n\n?\4[^\n]+)*)\n+ *Reply)\n*"
+    % (_DATE_FIRST, _DATE_FIRST))
+_REPLY_ANY_CASE = re.compile("[rR][eE][pP][lL][yY]")
+
+
+def body_texts(raws: list[str], clean: bool) -> tuple[list[str], list[str | None]]:
+    """`body_text(raw, clean)` of each raw body, as two columns (texts, dates).
+
+    In a clean region, a body of one of the two usual forms is read from one `fullmatch`: what
+    `body_text` would do to it is then a `replace` (its lines' shared indentation after each
+    newline). Where that shortcut's conditions do not hold (a `reply` or `eply` in the text, a
+    date that does not read) or the body is of another form, `body_text` does it."""
+    if not clean:
+        texts, dates = zip(*map(body_text, raws, repeat(False))) if raws else ((), ())
+        return list(texts), list(dates)
+    texts: list[str] = []
+    dates: list[str | None] = []
+    add_text, add_date = texts.append, dates.append
+    for raw, m in zip(raws, map(_USUAL_BODY.fullmatch, raws)):
+        if m is not None:
+            indent, plain, date, indent2, content = m.groups()
+            if plain is not None:
+                # body_text: its plain fast path (no `eply`, lines carrying the first's indent).
+                if "eply" not in plain:
+                    add_text(plain.replace(_NEWLINE_SPACES[len(indent)] if len(indent) < 128 else "\n" + indent, "\n"))
+                    add_date(None)
+                    continue
+            elif _REPLY_ANY_CASE.search(content) is None:
+                # body_text: the date line read, then `_after_date` cutting the one `Reply` link
+                # off the end and dedenting by the first line's indent.
+                posted = posted_of(date)
+                if posted is not None:
+                    add_text(content.replace(_NEWLINE_SPACES[len(indent2)] if len(indent2) < 128 else "\n" + indent2, "\n"))
+                    add_date(posted)
+                    continue
+        text, posted = body_text(raw, True)
+        add_text(text)
+        add_date(posted)
+    return texts, dates

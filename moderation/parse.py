@@ -20,14 +20,17 @@ test is one C-level pass over the ancestors' 4-grams (see `quotes.may_quote`).
 from __future__ import annotations
 
 import gc
+from array import array
 from itertools import repeat
 from operator import floordiv, mod, sub
 
 from .article import parse_article
-from .bodies import body_text, clean_region, parse_posted
+from .bodies import body_text, body_texts, clean_region, parse_posted
 from .dump_scan import Headers, find_headers, indent_step
 from .errors import ParseError
-from .quotes import MIN_WORDS, Quotable, blocks_many, normal_words_many, probes, split_quotes
+from .quote_filter import quote_candidates
+from .quotes import (MIN_WORDS, Quotable, blocks_many, cut_quotes, grams8, normal_words, normal_words_many, probes,
+                     split_quotes)
 from .thread import Comment, Thread
 
 __all__ = ["parse_dump", "parse_posted"]
@@ -69,7 +72,105 @@ _LEVEL, _ID, _RAW, _REPLIES, _WORDS, _QUOTABLE, _LINE = range(7)
 
 
 def _build_tree(text: str, headers: Headers, thread: Thread, problems: list[tuple[int, str]]) -> None:
-    """Attach each comment to the nearest open comment less indented than itself.
+    """Attach each comment to the nearest open comment less indented than itself, then take
+    the quotes out of the replies that `quote_candidates` says may hold one.
+
+    The loop only builds the tree (ids, parents, warnings, where each subtree ends); which
+    replies quote is decided for all comments at once by hashing their 8-word runs
+    (`quote_filter`), and only those replies, with their ancestors, go through `split_quotes`."""
+    step = indent_step(text, headers)
+    base = min(headers.indents)
+    offsets = list(map(sub, headers.indents, repeat(base)))
+    levels = list(map(floordiv, offsets, repeat(step)))
+    remainders = list(map(mod, offsets, repeat(step)))
+    stops = headers.starts[1:]
+    stops.append(headers.end)
+    # An open comment: [level, id, replies so far, line, index].
+    stack: list[list] = []
+    pop_open, push_open = stack.pop, stack.append
+    is_clean = clean_region(text, headers.body_starts[0], headers.end)
+    top_count = 0
+    comments = thread.comments
+    append = comments.append
+    report = problems.append
+    bodies: list[str] = []
+    parents = array("q")
+    n = len(headers)
+    last = array("q", [n - 1]) * n  # the last comment of each one's subtree
+    index = 0
+    for first in range(0, n, _BATCH):
+        stop = first + _BATCH
+        raws = list(map(text.__getitem__, map(slice, headers.body_starts[first:stop], stops[first:stop])))
+        texts, dates = body_texts(raws, is_clean)
+        bodies.extend(texts)
+        for (level, remainder, indent, line, number, author, body, posted) in zip(
+                levels[first:stop], remainders[first:stop], headers.indents[first:stop], headers.lines[first:stop],
+                headers.numbers[first:stop], headers.authors[first:stop], texts, dates):
+            if remainder:
+                level = round((indent - base) / step)
+                report((line, f"indentation of {indent} is not a multiple of the step {step}; read as level {level + 1}"))
+            while stack and stack[-1][0] >= level:
+                last[pop_open()[4]] = index - 1
+            if stack:
+                parent_open = stack[-1]
+                if parent_open[0] < level - 1:
+                    report((line, f"reply by {author} is indented {level - parent_open[0]} levels deeper than "
+                                  f"its parent on line {parent_open[3]}; attached to it"))
+                position = parent_open[2] = parent_open[2] + 1
+                parent_id: str | None = parent_open[1]
+                cid = f"{parent_id}.{position}"
+                parents.append(parent_open[4])
+            else:
+                if level > 0:
+                    report((line, f"comment by {author} is indented as a reply but has no comment above it to "
+                                  "reply to; read as top-level"))
+                top_count += 1
+                position = top_count
+                parent_id = None
+                cid = str(position)
+                parents.append(-1)
+            if number != position:
+                owner = f"comment {parent_id}" if parent_id is not None else "the thread"
+                report((line, f"numbered {number} but is reply {position} of {owner}; numbering skips"))
+            if not body:
+                report((line, f"comment by {author} has no text"))
+            append(Comment(cid, parent_id, author, body, [], posted, len(stack) + 1, line + 1))
+            push_open([level, cid, 0, line + 1, index])
+            index += 1
+    candidates = quote_candidates(bodies, parents, last)
+    if candidates is None:  # a body holds NUL: every reply may quote any ancestor
+        candidates = {k: set(_ancestors(parents, k)) for k in range(n) if parents[k] >= 0}
+    runs: dict[int, set] = {}  # each quoted comment's 8-word runs, made once
+    for k in sorted(candidates):
+        words = normal_words(bodies[k])
+        if len(words) < MIN_WORDS:
+            continue
+        quoted: set = set()
+        for a in candidates[k]:
+            grams = runs.get(a)
+            if grams is None:
+                grams = runs[a] = grams8(normal_words(bodies[a]))
+            quoted |= grams
+        everyone = lambda k=k: [Quotable(bodies[a]) for a in _ancestors(parents, k)]  # noqa: E731
+        comments[k].text, comments[k].quotes = cut_quotes(bodies[k], words, quoted, everyone)
+
+
+def _ancestors(parents: array, k: int) -> list[int]:
+    """Comment k's ancestors, nearest first."""
+    out = []
+    p = parents[k]
+    while p >= 0:
+        out.append(p)
+        p = parents[p]
+    return out
+
+
+def _build_tree_reference(text: str, headers: Headers, thread: Thread, problems: list[tuple[int, str]]) -> None:
+    """The tree built with each reply's quote test in the loop, from 4-grams kept beside the
+    stack: the path for text numpy cannot hash (a NUL in a body), and the reference the
+    vectorised quote filter is tested against.
+
+    Attach each comment to the nearest open comment less indented than itself.
 
     `stack` holds the open comments; `path` holds, parallel to it, each one's 4-grams (None
     until a reply needs them), so the no-quote test is `all(map(blocks.isdisjoint, path))`."""
