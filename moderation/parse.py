@@ -26,7 +26,7 @@ from operator import floordiv, mod, sub
 
 from .article import parse_article
 from .bodies import body_text, body_texts, clean_region, parse_posted
-from .dump_scan import Headers, find_headers, indent_step
+from .dump_scan import _PLUS_ONE, Headers, find_headers, indent_step
 from .errors import ParseError
 from .quote_filter import quote_candidates
 from .quotes import (MIN_WORDS, Quotable, blocks_many, cut_quotes, grams8, normal_words, normal_words_many, probes,
@@ -75,9 +75,11 @@ def _build_tree(text: str, headers: Headers, thread: Thread, problems: list[tupl
     """Attach each comment to the nearest open comment less indented than itself, then take
     the quotes out of the replies that `quote_candidates` says may hold one.
 
-    The loop only builds the tree (ids, parents, warnings, where each subtree ends); which
-    replies quote is decided for all comments at once by hashing their 8-word runs
-    (`quote_filter`), and only those replies, with their ancestors, go through `split_quotes`."""
+    The bodies are read a batch at a time (`body_texts`); the tree of a well-formed dump is
+    computed from the levels with numpy (`_tree_columns`), anything else goes through the loop
+    with its stack and warnings (`_tree_loop`); which replies quote is decided for all comments
+    at once by hashing their 8-word runs (`quote_filter`), and only those replies, with the
+    ancestors they share a run with, go through `cut_quotes`."""
     step = indent_step(text, headers)
     base = min(headers.indents)
     offsets = list(map(sub, headers.indents, repeat(base)))
@@ -85,58 +87,26 @@ def _build_tree(text: str, headers: Headers, thread: Thread, problems: list[tupl
     remainders = list(map(mod, offsets, repeat(step)))
     stops = headers.starts[1:]
     stops.append(headers.end)
-    # An open comment: [level, id, replies so far, line, index].
-    stack: list[list] = []
-    pop_open, push_open = stack.pop, stack.append
     is_clean = clean_region(text, headers.body_starts[0], headers.end)
-    top_count = 0
-    comments = thread.comments
-    append = comments.append
-    report = problems.append
-    bodies: list[str] = []
-    parents = array("q")
     n = len(headers)
-    last = array("q", [n - 1]) * n  # the last comment of each one's subtree
-    index = 0
+    bodies: list[str] = []
+    dates: list[str | None] = []
     for first in range(0, n, _BATCH):
         stop = first + _BATCH
         raws = list(map(text.__getitem__, map(slice, headers.body_starts[first:stop], stops[first:stop])))
-        texts, dates = body_texts(raws, is_clean)
-        bodies.extend(texts)
-        for (level, remainder, indent, line, number, author, body, posted) in zip(
-                levels[first:stop], remainders[first:stop], headers.indents[first:stop], headers.lines[first:stop],
-                headers.numbers[first:stop], headers.authors[first:stop], texts, dates):
-            if remainder:
-                level = round((indent - base) / step)
-                report((line, f"indentation of {indent} is not a multiple of the step {step}; read as level {level + 1}"))
-            while stack and stack[-1][0] >= level:
-                last[pop_open()[4]] = index - 1
-            if stack:
-                parent_open = stack[-1]
-                if parent_open[0] < level - 1:
-                    report((line, f"reply by {author} is indented {level - parent_open[0]} levels deeper than "
-                                  f"its parent on line {parent_open[3]}; attached to it"))
-                position = parent_open[2] = parent_open[2] + 1
-                parent_id: str | None = parent_open[1]
-                cid = f"{parent_id}.{position}"
-                parents.append(parent_open[4])
-            else:
-                if level > 0:
-                    report((line, f"comment by {author} is indented as a reply but has no comment above it to "
-                                  "reply to; read as top-level"))
-                top_count += 1
-                position = top_count
-                parent_id = None
-                cid = str(position)
-                parents.append(-1)
-            if number != position:
-                owner = f"comment {parent_id}" if parent_id is not None else "the thread"
-                report((line, f"numbered {number} but is reply {position} of {owner}; numbering skips"))
-            if not body:
-                report((line, f"comment by {author} has no text"))
-            append(Comment(cid, parent_id, author, body, [], posted, len(stack) + 1, line + 1))
-            push_open([level, cid, 0, line + 1, index])
-            index += 1
+        texts, posted = body_texts(raws, is_clean)
+        bodies += texts
+        dates += posted
+    columns = None
+    if not any(remainders) and all(bodies):
+        columns = _tree_columns(levels, headers.numbers)
+    comments = thread.comments
+    if columns is not None:
+        ids, parent_ids, parents, depths, last = columns
+        comments += map(Comment, ids, parent_ids, headers.authors, bodies, map(list, repeat((), n)), dates, depths,
+                        map(_PLUS_ONE, headers.lines))
+    else:
+        parents, last = _tree_loop(headers, levels, remainders, bodies, dates, base, step, comments, problems)
     candidates = quote_candidates(bodies, parents, last)
     if candidates is None:  # a body holds NUL: every reply may quote any ancestor
         candidates = {k: set(_ancestors(parents, k)) for k in range(n) if parents[k] >= 0}
@@ -153,6 +123,109 @@ def _build_tree(text: str, headers: Headers, thread: Thread, problems: list[tupl
             quoted |= grams
         everyone = lambda k=k: [Quotable(bodies[a]) for a in _ancestors(parents, k)]  # noqa: E731
         comments[k].text, comments[k].quotes = cut_quotes(bodies[k], words, quoted, everyone)
+
+
+def _tree_loop(headers: Headers, levels: list[int], remainders: list[int], bodies: list[str],
+               dates: list[str | None], base: int, step: int, comments: list[Comment],
+               problems: list[tuple[int, str]]) -> tuple[array, array]:
+    """The tree by a stack of open comments, with a warning naming the line for each problem:
+    the path for any dump `_tree_columns` declines. Returns (parents, last) as it does."""
+    # An open comment: [level, id, replies so far, line, index].
+    stack: list[list] = []
+    pop_open, push_open = stack.pop, stack.append
+    top_count = 0
+    append = comments.append
+    report = problems.append
+    parents = array("q")
+    n = len(bodies)
+    last = array("q", [n - 1]) * n  # the last comment of each one's subtree
+    index = 0
+    for (level, remainder, indent, line, number, author, body, posted) in zip(
+            levels, remainders, headers.indents, headers.lines, headers.numbers, headers.authors, bodies, dates):
+        if remainder:
+            level = round((indent - base) / step)
+            report((line, f"indentation of {indent} is not a multiple of the step {step}; read as level {level + 1}"))
+        while stack and stack[-1][0] >= level:
+            last[pop_open()[4]] = index - 1
+        if stack:
+            parent_open = stack[-1]
+            if parent_open[0] < level - 1:
+                report((line, f"reply by {author} is indented {level - parent_open[0]} levels deeper than "
+                              f"its parent on line {parent_open[3]}; attached to it"))
+            position = parent_open[2] = parent_open[2] + 1
+            parent_id: str | None = parent_open[1]
+            cid = f"{parent_id}.{position}"
+            parents.append(parent_open[4])
+        else:
+            if level > 0:
+                report((line, f"comment by {author} is indented as a reply but has no comment above it to "
+                              "reply to; read as top-level"))
+            top_count += 1
+            position = top_count
+            parent_id = None
+            cid = str(position)
+            parents.append(-1)
+        if number != position:
+            owner = f"comment {parent_id}" if parent_id is not None else "the thread"
+            report((line, f"numbered {number} but is reply {position} of {owner}; numbering skips"))
+        if not body:
+            report((line, f"comment by {author} has no text"))
+        append(Comment(cid, parent_id, author, body, [], posted, len(stack) + 1, line + 1))
+        push_open([level, cid, 0, line + 1, index])
+        index += 1
+    return parents, last
+
+
+_MAX_COLUMN_LEVELS = 64  # one numpy pass per level: deeper trees take the loop
+
+
+def _tree_columns(levels: list[int], numbers: list[int]):
+    """(ids, parent ids, parents, depths, last) of a well-formed dump, or None.
+
+    Well-formed: the first comment is top-level, no comment is more than one level deeper than
+    the one before it, and every comment is numbered by its place among its siblings, so the
+    loop would warn about nothing. Then a comment's parent is the nearest earlier comment one
+    level up, its subtree ends before the next comment at its level or above, and its depth is
+    its level + 1: a few numpy passes per level instead of a Python step per comment."""
+    import numpy as np
+
+    n = len(levels)
+    lv = np.array(levels, dtype=np.int64)
+    if n == 0 or lv[0] != 0 or (n > 1 and np.diff(lv).max() > 1) or lv.max() >= _MAX_COLUMN_LEVELS:
+        return None
+    index = np.arange(n)
+    parents = np.full(n, -1, dtype=np.int64)
+    last = np.empty(n, dtype=np.int64)
+    at_level = [np.flatnonzero(lv == k) for k in range(int(lv.max()) + 1)]
+    for k, here in enumerate(at_level):
+        if k:
+            above = at_level[k - 1]
+            parents[here] = above[np.searchsorted(above, here) - 1]
+        # The next comment at this level or above ends the subtree.
+        stops = np.append(np.flatnonzero(lv <= k), n)
+        last[here] = stops[np.searchsorted(stops, here, side="right")] - 1
+    # Place among siblings: siblings are consecutive once sorted by parent (stable sort).
+    order = np.argsort(parents, kind="stable")
+    grouped = parents[order]
+    starts = np.flatnonzero(np.concatenate(([True], grouped[1:] != grouped[:-1])))
+    sizes = np.diff(np.append(starts, n))
+    position = np.empty(n, dtype=np.int64)
+    position[order] = index - np.repeat(starts, sizes) + 1
+    if not np.array_equal(position, np.array(numbers, dtype=np.int64)):
+        return None
+    ids = np.empty(n, dtype=object)
+    numbers_text = list(map(str, numbers))
+    for k, here in enumerate(at_level):
+        here_list = here.tolist()
+        own = list(map(numbers_text.__getitem__, here_list))
+        if k:
+            ids[here] = list(map("{}.{}".format, ids[parents[here]].tolist(), own))
+        else:
+            ids[here] = own
+    parent_ids = np.full(n, None, dtype=object)
+    has_parent = parents >= 0
+    parent_ids[has_parent] = ids[parents[has_parent]]
+    return ids.tolist(), parent_ids.tolist(), parents.tolist(), (lv + 1).tolist(), last
 
 
 def _ancestors(parents: array, k: int) -> list[int]:

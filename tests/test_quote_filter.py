@@ -174,3 +174,46 @@ def test_parser_matches_the_reference_on_the_seeds(seeds, monkeypatch):
         reference = parse_dump(text)
         monkeypatch.undo()
         assert as_rows(fast) == as_rows(reference)
+
+
+@settings(max_examples=400, deadline=None)
+@given(levels=st.lists(st.integers(0, 4), min_size=1, max_size=40), renumber=st.booleans(),
+       deep=st.booleans())
+def test_tree_columns_are_the_loop_on_well_formed_levels(levels, renumber, deep):
+    from moderation.dump_scan import Headers
+    from moderation.parse import _tree_columns, _tree_loop
+
+    if not deep:  # mostly well-formed: each level at most one deeper than the one before
+        fixed = [0]
+        for level in levels[1:]:
+            fixed.append(min(level, fixed[-1] + 1))
+        levels = fixed
+    n = len(levels)
+    numbers = [1] * n
+    if renumber:  # the numbers the loop would expect: place among siblings
+        stack: list[list[int]] = []
+        top = 0
+        for k, level in enumerate(levels):
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            if stack:
+                stack[-1][1] += 1
+                numbers[k] = stack[-1][1]
+            else:
+                top += 1
+                numbers[k] = top
+            stack.append([level, 0])
+    headers = Headers(lines=list(range(0, 3 * n, 3)), indents=[2 * x for x in levels], numbers=numbers,
+                      authors=["Ann"] * n, body_starts=[0] * n, starts=[0] * n, end=0)
+    comments: list[Comment] = []
+    problems: list[tuple[int, str]] = []
+    parents, last = _tree_loop(headers, levels, [0] * n, ["text"] * n, [None] * n, 0, 2, comments, problems)
+    columns = _tree_columns(levels, numbers)
+    assert (columns is None) == bool(problems)
+    if columns is not None:
+        ids, parent_ids, col_parents, depths, col_last = columns
+        assert ids == [c.id for c in comments]
+        assert parent_ids == [c.parent_id for c in comments]
+        assert depths == [c.depth for c in comments]
+        assert col_parents == list(parents)
+        assert list(col_last) == list(last)
