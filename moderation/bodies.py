@@ -256,7 +256,8 @@ def body_texts(raws: list[str], clean: bool) -> tuple[list[str], list[str | None
             if plain is not None:
                 # body_text: its plain fast path (no `eply`, lines carrying the first's indent).
                 if "eply" not in plain:
-                    add_text(plain.replace(_NEWLINE_SPACES[len(indent)] if len(indent) < 128 else "\n" + indent, "\n"))
+                    prefix = _NEWLINE_SPACES[len(indent)] if len(indent) < 128 else "\n" + indent
+                    add_text(plain.replace(prefix, "\n"))
                     add_date(None)
                     continue
             elif _REPLY_ANY_CASE.search(content) is None:
@@ -264,7 +265,8 @@ def body_texts(raws: list[str], clean: bool) -> tuple[list[str], list[str | None
                 # off the end and dedenting by the first line's indent.
                 posted = posted_of(date)
                 if posted is not None:
-                    add_text(content.replace(_NEWLINE_SPACES[len(indent2)] if len(indent2) < 128 else "\n" + indent2, "\n"))
+                    prefix = _NEWLINE_SPACES[len(indent2)] if len(indent2) < 128 else "\n" + indent2
+                    add_text(content.replace(prefix, "\n"))
                     add_date(posted)
                     continue
         text, posted = body_text(raw, True)

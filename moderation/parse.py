@@ -9,12 +9,14 @@ or tabs, any width), so dumps from other tools and sites parse as well as the re
 Broken structure is read best-effort and reported as warnings naming the line; callers that
 want certainty pass `strict=True` and get a ParseError instead.
 
-Speed (issue 4): at a few microseconds per comment, every Python-level step counts, so the
-work is grouped by kind. Headers and footers are found by C-level searches over the whole text
-(`dump_scan`); bodies are cleaned by guarded fast paths (`bodies`); words are normalised and
-cut into 4-word blocks a batch of `_BATCH` comments at a time, one `map` per step (`quotes`);
-only the tree itself, which needs the stack of open comments, is a Python loop, and its quote
-test is one C-level pass over the ancestors' 4-grams (see `quotes.may_quote`).
+Speed (issue 4): at a few microseconds per comment, every Python-level step per comment
+counts, so the work is done for all comments at once wherever it can be. Headers and footers
+are found by C-level searches over the whole text (`dump_scan`); the two usual body forms are
+read by one regex `fullmatch` each, others by guarded fast paths (`bodies`); the tree of a
+well-formed dump comes from numpy passes over the levels (`_tree_columns`), the stack loop
+being kept for dumps it must warn about; which replies quote is decided by hashing every
+comment's 8-word runs with numpy and sorting them once (`quote_filter`), and only the replies
+that share a run with an ancestor are cut exactly (`quotes.cut_quotes`).
 """
 
 from __future__ import annotations
@@ -239,9 +241,9 @@ def _ancestors(parents: array, k: int) -> list[int]:
 
 
 def _build_tree_reference(text: str, headers: Headers, thread: Thread, problems: list[tuple[int, str]]) -> None:
-    """The tree built with each reply's quote test in the loop, from 4-grams kept beside the
-    stack: the path for text numpy cannot hash (a NUL in a body), and the reference the
-    vectorised quote filter is tested against.
+    """The parser's tree and quote test as they were before the vectorised quote filter and
+    tree (each reply's quote test inside the stack loop, from 4-grams kept beside the stack):
+    the reference `tests/test_quote_filter.py` compares `_build_tree` with, not used to parse.
 
     Attach each comment to the nearest open comment less indented than itself.
 

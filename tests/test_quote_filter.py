@@ -14,8 +14,8 @@ from moderation.quotes import grams8, normal_words
 
 # Few words, so 8-word repeats happen by chance too; spellings that normalise alike (case,
 # punctuation, final sigma, a Kelvin sign, a dotted capital I), and every kind of whitespace.
-WORDS = ["the", "The", "THE", "vote", "vote,", "“vote”", "Budget", "budget…", "ΣΟΦΟΣ", "σοφος", "σοφοσ", "\u212aelvin",
-         "kelvin", "İz", "iz", "é", "—", "don't", "dont", "a-b", "ab", "x", "ÿ", "\U0001f600"]
+WORDS = ["the", "The", "THE", "vote", "vote,", "“vote”", "Budget", "budget…", "ΣΟΦΟΣ", "σοφος", "σοφοσ",
+         "\u212aelvin", "kelvin", "İz", "iz", "é", "—", "don't", "dont", "a-b", "ab", "x", "ÿ", "\U0001f600"]
 SPACES = [" ", " ", " ", "\n", "\n\n", "\t", "\u00a0", "\u2003", "\u3000", "\x1c", "\x85", "  "]
 text_st = st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SPACES)), max_size=30).map(
     lambda pairs: "".join(w + s for w, s in pairs))
@@ -89,6 +89,13 @@ def test_normal_bytes_split_into_the_normal_words(texts):
     pieces = data.decode("utf-8", "surrogatepass").split("\x00") if texts else []
     assert [p.split() for p in pieces] == [normal_words(t) for t in texts]
     assert b"\xc2\xa0" not in data and b"\xe3\x80\x80" not in data
+
+
+def test_every_non_ascii_space_is_turned_into_a_space_byte():
+    from moderation.quote_filter import _WIDE_SPACES
+
+    wide = sorted(seq for seqs in _WIDE_SPACES.values() for seq in seqs)
+    assert wide == sorted(chr(c).encode("utf-8") for c in range(0x80, 0x110000) if chr(c).isspace())
 
 
 def test_nul_in_a_text_says_so():
