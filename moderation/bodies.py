@@ -9,6 +9,7 @@ handful of C calls: no regex tries every offset, no Python loop runs over lines.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import lru_cache
 from itertools import repeat
@@ -227,30 +228,32 @@ def _after_date(raw: str, posted: str | None, clean: bool = False) -> tuple[str,
     return raw, posted
 
 
-# The two usual bodies of a clean region (see `clean_region`), matched whole: a plain one (no
-# date line first, every line indented at least as far as the first, at most one blank line in
-# a row) and the WordPress one (a date line, such a body, a `Reply` link on the last line).
+# The two usual bodies, matched whole: a plain one (no date line first, every line indented at
+# least as far as the first, at most one blank line in a row) and the WordPress one (a date
+# line, such a body, a `Reply` link on the last line); no tab anywhere, no line ending in a space
+# or no-break space. For these `body_text` comes down to one `replace`.
 _DATE_FIRST = LOOKS_LIKE_DATE.pattern[1:]
 _USUAL_BODY = re.compile(
-    r"\n*( +)(?:(?!%s)(\S[^\n]*(?:\n\n?\1[^\n]+)*)|(?=%s)([^\n]*)\n+( +)(\S[^\n]*(?:\n\n?\4[^\n]+)*)\n+ *Reply)\n*"
+    r"\n*( +)(?:(?!%s)(\S(?:[^\n\t]*\S)?(?:\n\n?\1[^\n\t]*\S)*)"
+    r"|(?=%s)([^\n\t]*)\n+( +)(\S(?:[^\n\t]*\S)?(?:\n\n?\4[^\n\t]*\S)*)\n+ *Reply)\n*"
     % (_DATE_FIRST, _DATE_FIRST))
 _REPLY_ANY_CASE = re.compile("[rR][eE][pP][lL][yY]")
 
 
-def body_texts(raws: list[str], clean: bool) -> tuple[list[str], list[str | None]]:
-    """`body_text(raw, clean)` of each raw body, as two columns (texts, dates).
+def body_texts(text: str, starts: Sequence[int], stops: Sequence[int],
+               clean: Callable[[], bool]) -> tuple[list[str], list[str | None]]:
+    """`body_text(text[start:stop], clean())` for each body, as two columns (texts, dates).
 
-    In a clean region, a body of one of the two usual forms is read from one `fullmatch`: what
-    `body_text` would do to it is then a `replace` (its lines' shared indentation after each
-    newline). Where that shortcut's conditions do not hold (a `reply` or `eply` in the text, a
-    date that does not read) or the body is of another form, `body_text` does it."""
-    if not clean:
-        texts, dates = zip(*map(body_text, raws, repeat(False))) if raws else ((), ())
-        return list(texts), list(dates)
+    A body of one of the two usual forms is read by one `fullmatch` in `text` (no slice made):
+    `body_text` of it is then a `replace` of the lines' shared indentation after each newline.
+    Where that shortcut's conditions do not hold (a `reply` or `eply` in the text, a date that
+    does not read) or the body is of another form, `body_text` does it; `clean` (whether the
+    region is, see `clean_region`) is asked then, once at most."""
     texts: list[str] = []
     dates: list[str | None] = []
     add_text, add_date = texts.append, dates.append
-    for raw, m in zip(raws, map(_USUAL_BODY.fullmatch, raws)):
+    is_clean = None
+    for start, stop, m in zip(starts, stops, map(_USUAL_BODY.fullmatch, repeat(text), starts, stops)):
         if m is not None:
             indent, plain, date, indent2, content = m.groups()
             if plain is not None:
@@ -269,7 +272,9 @@ def body_texts(raws: list[str], clean: bool) -> tuple[list[str], list[str | None
                     add_text(content.replace(prefix, "\n"))
                     add_date(posted)
                     continue
-        text, posted = body_text(raw, True)
-        add_text(text)
+        if is_clean is None:
+            is_clean = clean()
+        body, posted = body_text(text[start:stop], is_clean)
+        add_text(body)
         add_date(posted)
     return texts, dates

@@ -89,16 +89,9 @@ def _build_tree(text: str, headers: Headers, thread: Thread, problems: list[tupl
     remainders = list(map(mod, offsets, repeat(step)))
     stops = headers.starts[1:]
     stops.append(headers.end)
-    is_clean = clean_region(text, headers.body_starts[0], headers.end)
     n = len(headers)
-    bodies: list[str] = []
-    dates: list[str | None] = []
-    for first in range(0, n, _BATCH):
-        stop = first + _BATCH
-        raws = list(map(text.__getitem__, map(slice, headers.body_starts[first:stop], stops[first:stop])))
-        texts, posted = body_texts(raws, is_clean)
-        bodies += texts
-        dates += posted
+    region = (text, headers.body_starts[0], headers.end)
+    bodies, dates = body_texts(text, headers.body_starts, stops, lambda: clean_region(*region))
     columns = None
     if not any(remainders) and all(bodies):
         columns = _tree_columns(levels, headers.numbers)
