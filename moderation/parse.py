@@ -208,19 +208,16 @@ def _tree_columns(levels: list[int], numbers: list[int]):
     position[order] = index - np.repeat(starts, sizes) + 1
     if not np.array_equal(position, np.array(numbers, dtype=np.int64)):
         return None
+    del index, order, grouped, starts, sizes, position
     ids = np.empty(n, dtype=object)
-    numbers_text = list(map(str, numbers))
     for k, here in enumerate(at_level):
-        here_list = here.tolist()
-        own = list(map(numbers_text.__getitem__, here_list))
-        if k:
-            ids[here] = list(map("{}.{}".format, ids[parents[here]].tolist(), own))
-        else:
-            ids[here] = own
+        own = map(numbers.__getitem__, here.tolist())
+        ids[here] = list(map("{}.{}".format, ids[parents[here]].tolist(), own) if k else map(str, own))
     parent_ids = np.full(n, None, dtype=object)
     has_parent = parents >= 0
     parent_ids[has_parent] = ids[parents[has_parent]]
-    return ids.tolist(), parent_ids.tolist(), parents.tolist(), (lv + 1).tolist(), last
+    del has_parent, at_level
+    return ids.tolist(), parent_ids.tolist(), array("q", parents.tobytes()), (lv + 1).tolist(), last
 
 
 def _ancestors(parents: array, k: int) -> list[int]:

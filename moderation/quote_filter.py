@@ -150,7 +150,10 @@ def quote_candidates(texts: Sequence[str], parents: Sequence[int],
     key = np.concatenate(keys)
     del keys, h, c
     key.sort()
-    equal = (key[1:] ^ key[:-1]) >> bits == 0  # the same hash, owners ascending
+    differ = key[1:] ^ key[:-1]  # in place from here: the arrays are as long as the dump's words
+    differ >>= bits
+    equal = differ == 0  # the same hash, owners ascending
+    del differ
     same = np.flatnonzero(equal)  # positions i where key i and key i + 1 share a hash
     owner_mask = np.uint64((1 << int(bits)) - 1)
     a = (key[same] & owner_mask).astype(np.int64)

@@ -222,5 +222,5 @@ def test_tree_columns_are_the_loop_on_well_formed_levels(levels, renumber, deep)
         assert ids == [c.id for c in comments]
         assert parent_ids == [c.parent_id for c in comments]
         assert depths == [c.depth for c in comments]
-        assert col_parents == list(parents)
+        assert list(col_parents) == list(parents)
         assert list(col_last) == list(last)
