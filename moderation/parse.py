@@ -106,7 +106,9 @@ def _build_tree(text: str, headers: Headers, thread: Thread, problems: list[tupl
     if candidates is None:  # a body holds NUL: every reply may quote any ancestor
         candidates = {k: set(_ancestors(parents, k)) for k in range(n) if parents[k] >= 0}
     runs: dict[int, set] = {}  # each quoted comment's 8-word runs, made once
-    for k in sorted(candidates):
+    for done, k in enumerate(sorted(candidates)):
+        if done % 1024 == 1023:  # forget the runs of comments whose replies are all behind
+            runs = {a: grams for a, grams in runs.items() if last[a] >= k}
         words = normal_words(bodies[k])
         if len(words) < MIN_WORDS:
             continue

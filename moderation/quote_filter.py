@@ -128,13 +128,18 @@ def quote_candidates(texts: Sequence[str], parents: Sequence[int],
     # One sort of (hash, owner) packed in 64 bits: the top bits of the hash (fewer bits only mean
     # more collisions), the owner below them, so equal hashes come out with owners ascending.
     bits = np.uint64(max(len(texts) - 1, 1).bit_length())
-    keys = []
+    # The keys go into one array, sized from the first batch's runs per character (and grown if
+    # that was short), and are compared a slice at a time: no second copy of them is ever held.
+    total_chars = sum(map(len, texts)) + len(texts)
+    key = np.empty(0, dtype=np.uint64)
+    filled = done = 0
     start = 0
     while start < len(texts):
         stop, size = start, 0
         while stop < len(texts) and (size < _BATCH_CHARS or stop == start):
             size += len(texts[stop]) + 1
             stop += 1
+        done += size
         data = normal_bytes(texts[start:stop])
         if data is None:
             return None
@@ -142,19 +147,28 @@ def quote_candidates(texts: Sequence[str], parents: Sequence[int],
         h >>= bits
         h <<= bits
         h |= c.astype(np.uint64)
-        keys.append(h)
+        del c
+        if filled + len(h) > len(key):
+            guess = int(total_chars * (filled + len(h)) / done * 1.1) + 1024
+            key = np.resize(key, max(guess, filled + len(h)))
+        key[filled:filled + len(h)] = h
+        filled += len(h)
         start = stop
     found: dict[int, set[int]] = {}
-    if not keys:
+    key = key[:filled]
+    if not filled:
         return found
-    key = np.concatenate(keys)
-    del keys, h, c
     key.sort()
-    differ = key[1:] ^ key[:-1]  # in place from here: the arrays are as long as the dump's words
-    differ >>= bits
-    equal = differ == 0  # the same hash, owners ascending
-    del differ
+    equal = np.empty(filled - 1, dtype=bool)  # key i and key i + 1 share a hash
+    for i in range(0, filled - 1, _BATCH_CHARS):
+        j = min(i + _BATCH_CHARS, filled - 1)
+        differ = key[i + 1:j + 1] ^ key[i:j]
+        differ >>= bits
+        np.equal(differ, 0, out=equal[i:j])
+        del differ
     same = np.flatnonzero(equal)  # positions i where key i and key i + 1 share a hash
+    if not len(same):
+        return found
     owner_mask = np.uint64((1 << int(bits)) - 1)
     a = (key[same] & owner_mask).astype(np.int64)
     r = (key[same + 1] & owner_mask).astype(np.int64)
@@ -165,12 +179,15 @@ def quote_candidates(texts: Sequence[str], parents: Sequence[int],
         found.setdefault(reply, set()).add(ancestor)
     # Runs of three or more equal hashes: any earlier member may be the ancestor, not only the
     # neighbour. For each member, walk its ancestors and look them up among the run's owners.
-    steps = np.diff(np.concatenate(([0], equal.view(np.int8), [0])))
-    starts_run = np.flatnonzero(steps == 1)
-    ends_run = np.flatnonzero(steps == -1)
-    long_runs = np.flatnonzero(ends_run - starts_run >= 2)  # a run of k+1 equal hashes has k equal pairs
-    for k in long_runs.tolist():
-        members = (key[starts_run[k]:ends_run[k] + 1] & owner_mask).tolist()
+    # (From `same`, the equal pairs: an array as long as all the keys would cost 8 bytes a key.)
+    del equal
+    breaks = np.flatnonzero(np.diff(same) != 1)
+    first_pair = same[np.concatenate(([0], breaks + 1)).astype(np.intp)]
+    last_pair = same[np.concatenate((breaks, [len(same) - 1])).astype(np.intp)]
+    for i, j in zip(first_pair.tolist(), last_pair.tolist()):
+        if j == i:
+            continue  # two equal hashes: the neighbour test above was the whole test
+        members = (key[i:j + 2] & owner_mask).tolist()
         owners_set = set(members)
         for member in members:
             p = parents[member]
