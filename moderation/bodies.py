@@ -9,8 +9,10 @@ handful of C calls: no regex tries every offset, no Python loop runs over lines.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import lru_cache
+from itertools import repeat
 
 # A `Reply` link on a line of its own (any case), found from the newline before it: a literal
 # first character lets the regex engine jump from line to line instead of trying every offset.
@@ -224,3 +226,55 @@ def _after_date(raw: str, posted: str | None, clean: bool = False) -> tuple[str,
     if cut:
         raw = _dedent_pattern(cut).sub("", raw)
     return raw, posted
+
+
+# The two usual bodies, matched whole: a plain one (no date line first, every line indented at
+# least as far as the first, at most one blank line in a row) and the WordPress one (a date
+# line, such a body, a `Reply` link on the last line); no tab anywhere, no line ending in a space
+# or no-break space. For these `body_text` comes down to one `replace`.
+_DATE_FIRST = LOOKS_LIKE_DATE.pattern[1:]
+_USUAL_BODY = re.compile(
+    r"\n*( +)(?:(?!%s)(\S(?:[^\n\t]*\S)?(?:\n\n?\1[^\n\t]*\S)*)"
+    r"|(?=%s)([^\n\t]*)\n+( +)(\S(?:[^\n\t]*\S)?(?:\n\n?\4[^\n\t]*\S)*)\n+ *Reply)\n*"
+    % (_DATE_FIRST, _DATE_FIRST))
+_REPLY_ANY_CASE = re.compile("[rR][eE][pP][lL][yY]")
+
+
+def body_texts(text: str, starts: Sequence[int], stops: Sequence[int],
+               clean: Callable[[], bool]) -> tuple[list[str], list[str | None]]:
+    """`body_text(text[start:stop], clean())` for each body, as two columns (texts, dates).
+
+    A body of one of the two usual forms is read by one `fullmatch` in `text` (no slice made):
+    `body_text` of it is then a `replace` of the lines' shared indentation after each newline.
+    Where that shortcut's conditions do not hold (a `reply` or `eply` in the text, a date that
+    does not read) or the body is of another form, `body_text` does it; `clean` (whether the
+    region is, see `clean_region`) is asked then, once at most."""
+    texts: list[str] = []
+    dates: list[str | None] = []
+    add_text, add_date = texts.append, dates.append
+    is_clean = None
+    for start, stop, m in zip(starts, stops, map(_USUAL_BODY.fullmatch, repeat(text), starts, stops)):
+        if m is not None:
+            indent, plain, date, indent2, content = m.groups()
+            if plain is not None:
+                # body_text: its plain fast path (no `eply`, lines carrying the first's indent).
+                if "eply" not in plain:
+                    prefix = _NEWLINE_SPACES[len(indent)] if len(indent) < 128 else "\n" + indent
+                    add_text(plain.replace(prefix, "\n"))
+                    add_date(None)
+                    continue
+            elif _REPLY_ANY_CASE.search(content) is None:
+                # body_text: the date line read, then `_after_date` cutting the one `Reply` link
+                # off the end and dedenting by the first line's indent.
+                posted = posted_of(date)
+                if posted is not None:
+                    prefix = _NEWLINE_SPACES[len(indent2)] if len(indent2) < 128 else "\n" + indent2
+                    add_text(content.replace(prefix, "\n"))
+                    add_date(posted)
+                    continue
+        if is_clean is None:
+            is_clean = clean()
+        body, posted = body_text(text[start:stop], is_clean)
+        add_text(body)
+        add_date(posted)
+    return texts, dates

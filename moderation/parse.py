@@ -9,25 +9,30 @@ or tabs, any width), so dumps from other tools and sites parse as well as the re
 Broken structure is read best-effort and reported as warnings naming the line; callers that
 want certainty pass `strict=True` and get a ParseError instead.
 
-Speed (issue 4): at a few microseconds per comment, every Python-level step counts, so the
-work is grouped by kind. Headers and footers are found by C-level searches over the whole text
-(`dump_scan`); bodies are cleaned by guarded fast paths (`bodies`); words are normalised and
-cut into 4-word blocks a batch of `_BATCH` comments at a time, one `map` per step (`quotes`);
-only the tree itself, which needs the stack of open comments, is a Python loop, and its quote
-test is one C-level pass over the ancestors' 4-grams (see `quotes.may_quote`).
+Speed (issue 4): at a few microseconds per comment, every Python-level step per comment
+counts, so the work is done for all comments at once wherever it can be. Headers and footers
+are found by C-level searches over the whole text (`dump_scan`); the two usual body forms are
+read by one regex `fullmatch` each, others by guarded fast paths (`bodies`); the tree of a
+well-formed dump comes from numpy passes over the levels (`_tree_columns`), the stack loop
+being kept for dumps it must warn about; which replies quote is decided by hashing every
+comment's 8-word runs with numpy and sorting them once (`quote_filter`), and only the replies
+that share a run with an ancestor are cut exactly (`quotes.cut_quotes`).
 """
 
 from __future__ import annotations
 
 import gc
+from array import array
 from itertools import repeat
 from operator import floordiv, mod, sub
 
 from .article import parse_article
-from .bodies import body_text, clean_region, parse_posted
-from .dump_scan import Headers, find_headers, indent_step
+from .bodies import body_text, body_texts, clean_region, parse_posted
+from .dump_scan import _PLUS_ONE, Headers, find_headers, indent_step
 from .errors import ParseError
-from .quotes import MIN_WORDS, Quotable, blocks_many, normal_words_many, probes, split_quotes
+from .quote_filter import quote_candidates
+from .quotes import (MIN_WORDS, Quotable, blocks_many, cut_quotes, grams8, normal_words, normal_words_many, probes,
+                     split_quotes)
 from .thread import Comment, Thread
 
 __all__ = ["parse_dump", "parse_posted"]
@@ -69,7 +74,170 @@ _LEVEL, _ID, _RAW, _REPLIES, _WORDS, _QUOTABLE, _LINE = range(7)
 
 
 def _build_tree(text: str, headers: Headers, thread: Thread, problems: list[tuple[int, str]]) -> None:
-    """Attach each comment to the nearest open comment less indented than itself.
+    """Attach each comment to the nearest open comment less indented than itself, then take
+    the quotes out of the replies that `quote_candidates` says may hold one.
+
+    The bodies are read a batch at a time (`body_texts`); the tree of a well-formed dump is
+    computed from the levels with numpy (`_tree_columns`), anything else goes through the loop
+    with its stack and warnings (`_tree_loop`); which replies quote is decided for all comments
+    at once by hashing their 8-word runs (`quote_filter`), and only those replies, with the
+    ancestors they share a run with, go through `cut_quotes`."""
+    step = indent_step(text, headers)
+    base = min(headers.indents)
+    offsets = list(map(sub, headers.indents, repeat(base)))
+    levels = list(map(floordiv, offsets, repeat(step)))
+    remainders = list(map(mod, offsets, repeat(step)))
+    stops = headers.starts[1:]
+    stops.append(headers.end)
+    n = len(headers)
+    region = (text, headers.body_starts[0], headers.end)
+    bodies, dates = body_texts(text, headers.body_starts, stops, lambda: clean_region(*region))
+    columns = None
+    if not any(remainders) and all(bodies):
+        columns = _tree_columns(levels, headers.numbers)
+    comments = thread.comments
+    if columns is not None:
+        ids, parent_ids, parents, depths, last = columns
+        comments += map(Comment, ids, parent_ids, headers.authors, bodies, map(list, repeat((), n)), dates, depths,
+                        map(_PLUS_ONE, headers.lines))
+    else:
+        parents, last = _tree_loop(headers, levels, remainders, bodies, dates, base, step, comments, problems)
+    candidates = quote_candidates(bodies, parents, last)
+    if candidates is None:  # a body holds NUL: every reply may quote any ancestor
+        candidates = {k: set(_ancestors(parents, k)) for k in range(n) if parents[k] >= 0}
+    runs: dict[int, set] = {}  # each quoted comment's 8-word runs, made once
+    for done, k in enumerate(sorted(candidates)):
+        if done % 1024 == 1023:  # forget the runs of comments whose replies are all behind
+            runs = {a: grams for a, grams in runs.items() if last[a] >= k}
+        words = normal_words(bodies[k])
+        if len(words) < MIN_WORDS:
+            continue
+        quoted: set = set()
+        for a in candidates[k]:
+            grams = runs.get(a)
+            if grams is None:
+                grams = runs[a] = grams8(normal_words(bodies[a]))
+            quoted |= grams
+        everyone = lambda k=k: [Quotable(bodies[a]) for a in _ancestors(parents, k)]  # noqa: E731
+        comments[k].text, comments[k].quotes = cut_quotes(bodies[k], words, quoted, everyone)
+
+
+def _tree_loop(headers: Headers, levels: list[int], remainders: list[int], bodies: list[str],
+               dates: list[str | None], base: int, step: int, comments: list[Comment],
+               problems: list[tuple[int, str]]) -> tuple[array, array]:
+    """The tree by a stack of open comments, with a warning naming the line for each problem:
+    the path for any dump `_tree_columns` declines. Returns (parents, last) as it does."""
+    # An open comment: [level, id, replies so far, line, index].
+    stack: list[list] = []
+    pop_open, push_open = stack.pop, stack.append
+    top_count = 0
+    append = comments.append
+    report = problems.append
+    parents = array("q")
+    n = len(bodies)
+    last = array("q", [n - 1]) * n  # the last comment of each one's subtree
+    index = 0
+    for (level, remainder, indent, line, number, author, body, posted) in zip(
+            levels, remainders, headers.indents, headers.lines, headers.numbers, headers.authors, bodies, dates):
+        if remainder:
+            level = round((indent - base) / step)
+            report((line, f"indentation of {indent} is not a multiple of the step {step}; read as level {level + 1}"))
+        while stack and stack[-1][0] >= level:
+            last[pop_open()[4]] = index - 1
+        if stack:
+            parent_open = stack[-1]
+            if parent_open[0] < level - 1:
+                report((line, f"reply by {author} is indented {level - parent_open[0]} levels deeper than "
+                              f"its parent on line {parent_open[3]}; attached to it"))
+            position = parent_open[2] = parent_open[2] + 1
+            parent_id: str | None = parent_open[1]
+            cid = f"{parent_id}.{position}"
+            parents.append(parent_open[4])
+        else:
+            if level > 0:
+                report((line, f"comment by {author} is indented as a reply but has no comment above it to "
+                              "reply to; read as top-level"))
+            top_count += 1
+            position = top_count
+            parent_id = None
+            cid = str(position)
+            parents.append(-1)
+        if number != position:
+            owner = f"comment {parent_id}" if parent_id is not None else "the thread"
+            report((line, f"numbered {number} but is reply {position} of {owner}; numbering skips"))
+        if not body:
+            report((line, f"comment by {author} has no text"))
+        append(Comment(cid, parent_id, author, body, [], posted, len(stack) + 1, line + 1))
+        push_open([level, cid, 0, line + 1, index])
+        index += 1
+    return parents, last
+
+
+_MAX_COLUMN_LEVELS = 64  # one numpy pass per level: deeper trees take the loop
+
+
+def _tree_columns(levels: list[int], numbers: list[int]):
+    """(ids, parent ids, parents, depths, last) of a well-formed dump, or None.
+
+    Well-formed: the first comment is top-level, no comment is more than one level deeper than
+    the one before it, and every comment is numbered by its place among its siblings, so the
+    loop would warn about nothing. Then a comment's parent is the nearest earlier comment one
+    level up, its subtree ends before the next comment at its level or above, and its depth is
+    its level + 1: a few numpy passes per level instead of a Python step per comment."""
+    import numpy as np
+
+    n = len(levels)
+    lv = np.array(levels, dtype=np.int64)
+    if n == 0 or lv[0] != 0 or (n > 1 and np.diff(lv).max() > 1) or lv.max() >= _MAX_COLUMN_LEVELS:
+        return None
+    index = np.arange(n)
+    parents = np.full(n, -1, dtype=np.int64)
+    last = np.empty(n, dtype=np.int64)
+    at_level = [np.flatnonzero(lv == k) for k in range(int(lv.max()) + 1)]
+    for k, here in enumerate(at_level):
+        if k:
+            above = at_level[k - 1]
+            parents[here] = above[np.searchsorted(above, here) - 1]
+        # The next comment at this level or above ends the subtree.
+        stops = np.append(np.flatnonzero(lv <= k), n)
+        last[here] = stops[np.searchsorted(stops, here, side="right")] - 1
+    # Place among siblings: siblings are consecutive once sorted by parent (stable sort).
+    order = np.argsort(parents, kind="stable")
+    grouped = parents[order]
+    starts = np.flatnonzero(np.concatenate(([True], grouped[1:] != grouped[:-1])))
+    sizes = np.diff(np.append(starts, n))
+    position = np.empty(n, dtype=np.int64)
+    position[order] = index - np.repeat(starts, sizes) + 1
+    if not np.array_equal(position, np.array(numbers, dtype=np.int64)):
+        return None
+    del index, order, grouped, starts, sizes, position
+    ids = np.empty(n, dtype=object)
+    for k, here in enumerate(at_level):
+        own = map(numbers.__getitem__, here.tolist())
+        ids[here] = list(map("{}.{}".format, ids[parents[here]].tolist(), own) if k else map(str, own))
+    parent_ids = np.full(n, None, dtype=object)
+    has_parent = parents >= 0
+    parent_ids[has_parent] = ids[parents[has_parent]]
+    del has_parent, at_level
+    return ids.tolist(), parent_ids.tolist(), array("q", parents.tobytes()), (lv + 1).tolist(), last
+
+
+def _ancestors(parents: array, k: int) -> list[int]:
+    """Comment k's ancestors, nearest first."""
+    out = []
+    p = parents[k]
+    while p >= 0:
+        out.append(p)
+        p = parents[p]
+    return out
+
+
+def _build_tree_reference(text: str, headers: Headers, thread: Thread, problems: list[tuple[int, str]]) -> None:
+    """The parser's tree and quote test as they were before the vectorised quote filter and
+    tree (each reply's quote test inside the stack loop, from 4-grams kept beside the stack):
+    the reference `tests/test_quote_filter.py` compares `_build_tree` with, not used to parse.
+
+    Attach each comment to the nearest open comment less indented than itself.
 
     `stack` holds the open comments; `path` holds, parallel to it, each one's 4-grams (None
     until a reply needs them), so the no-quote test is `all(map(blocks.isdisjoint, path))`."""

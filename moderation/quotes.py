@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Callable
 from itertools import accumulate, compress, count, repeat
 from operator import not_
 
@@ -162,6 +163,20 @@ def split_quotes(text: str, ancestors: list[Quotable], words: list[str] | None =
     if not hit:
         return text, []
     quoted: Grams = set().union(*(a.full() for a in hit))
+    return cut_quotes(text, words, quoted, lambda: ancestors)
+
+
+def grams8(words: list[str]) -> Grams:
+    """Every run of MIN_WORDS words (`Quotable.full` without the object)."""
+    return set(_grams(words, MIN_WORDS))
+
+
+def cut_quotes(text: str, words: list[str], quoted: Grams,
+               everyone: Callable[[], list[Quotable]]) -> tuple[str, list[str]]:
+    """`split_quotes` once the 8-word runs the reply may repeat are known: `quoted` must hold
+    every 8-word run (of `normal_words`) that the reply shares with an ancestor, and
+    `everyone()` give all its ancestors (for the rare text whose tokens and words disagree)."""
+    n = MIN_WORDS
     hits = _hits(words, quoted)
     if not hits:
         return text, []
@@ -173,7 +188,7 @@ def split_quotes(text: str, ancestors: list[Quotable], words: list[str] | None =
         kept = [(m.span(), w) for m in _TOKEN.finditer(text) if (w := m.group().lower().translate(_DROP_PUNCT))]
         token_starts, token_ends = [sp[0] for sp, _ in kept], [sp[1] for sp, _ in kept]
         words = [w for _, w in kept]
-        quoted = set().union(*(a.full() for a in ancestors))
+        quoted = set().union(*(a.full() for a in everyone()))
         hits = _hits(words, quoted)
     spans: list[list[int]] = []  # [first token, last token]
     if hits and hits[-1] - hits[0] == len(hits) - 1:  # one unbroken run: the usual quote

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from moderation.bodies import LOOKS_LIKE_DATE, body_text, clean_region, parse_posted, posted_by_strptime, posted_of
+from moderation.bodies import (LOOKS_LIKE_DATE, body_text, body_texts, clean_region, parse_posted, posted_by_strptime,
+                               posted_of)
 
 # The definition as first written (one regex per step, every line tried), kept here as the
 # reference the guarded fast paths must agree with.
@@ -134,3 +135,53 @@ def test_wordpress_date_values():
     assert posted_of("March 3, 2020 at 12:05 am") == "2020-03-03T00:05:00"
     assert posted_of(" December 28, 1999 at 09:59 PM ") == "1999-12-28T21:59:00"
     assert posted_of("February 29, 2019 at 1:00 pm") is None
+
+
+# Bodies as they come in dumps (after a header, up to the next one), clean or not: plain and
+# WordPress forms with the odd twist (a `reply` in the text, a date that does not read, a line
+# indented less than the first, a blank run, a date-like first line without the form).
+_TEXT_LINE = st.lists(st.sampled_from(["word", "Reply", "rEPLY", "replying", "eply", "March 3, 2020", "“quoted”", "x.",
+                                       "\u00a0y", "é", "z ", "z\u00a0", "a\tb"]), min_size=1, max_size=4).map(" ".join)
+_DUMP_BODY = st.tuples(
+    st.integers(1, 6), st.lists(st.tuples(st.sampled_from(["", "", "", " ", "  ", "-1", "\t"]), _TEXT_LINE), min_size=1, max_size=5),
+    st.sampled_from(["\n", "\n\n", "\n\n\n"]),
+    st.sampled_from([None, "March 3, 2020 at 4:15 pm", "May 31, 2020 at 12:00 am", "February 30, 2021 at 1:00 pm",
+                     "3 March 2020 at 16:15", "2020-03-03"]),
+    st.sampled_from(["", "Reply", " Reply", "Reply ", "REPLY", "Log in to Reply"]),
+).map(lambda t: "\n" + (" " * t[0] + t[3] + "\n\n" if t[3] else "")
+      + t[2].join((" " * max(t[0] - 1, 0) if extra == "-1" else " " * t[0] + extra) + line for extra, line in t[1])
+      + ("\n\n" + " " * t[0] + t[4] if t[4] else "") + "\n\n")
+
+
+def in_a_dump(raws: list[str]) -> tuple[str, list[int], list[int]]:
+    """The bodies with a header line before each, as in a dump: (text, body starts, stops)."""
+    text, starts, stops = "", [], []
+    for raw in raws:
+        text += "  1. Ann says\n"
+        starts.append(len(text))
+        text += raw
+        stops.append(len(text))
+    return text, starts, stops
+
+
+@settings(max_examples=600, deadline=None)
+@given(raws=st.lists(_DUMP_BODY | raw_body, min_size=1, max_size=6))
+def test_body_texts_are_body_text_of_each(raws):
+    bodies = [raw + "\n" for raw in raws[:-1]] + raws[-1:]  # a header line starts after a newline
+    text, starts, stops = in_a_dump(bodies)
+    clean = clean_region(text, starts[0], len(text))
+    asked = []
+    texts, dates = body_texts(text, starts, stops, lambda: asked.append(1) or clean)
+    assert len(asked) <= 1
+    assert list(zip(texts, dates)) == [body_text(raw, clean) for raw in bodies] == [reference_body(raw) for raw in bodies]
+
+
+def test_body_texts_take_the_usual_forms_whole():
+    raws = ["\n    Plain text\n\n    more\n      deeper\n\n", "\n  March 3, 2020 at 4:15 pm\n\n  Dated text\n\n  Reply\n\n",
+            "\n  March 3, 2020 at 4:15 pm\n\n  Text that says reply\n\n  Reply\n\n", "\n  Feb 30, 2020\n  Not a date\n"]
+    text, starts, stops = in_a_dump(raws)
+    assert body_texts(text, starts, stops, lambda: True) == (
+        ["Plain text\n\nmore\n  deeper", "Dated text", "Text that says reply", "Feb 30, 2020\nNot a date"],
+        [None, "2020-03-03T16:15:00", "2020-03-03T16:15:00", None])
+    # Of the usual forms only (the first two): `clean` is never asked.
+    assert body_texts(text, starts[:2], stops[:2], lambda: 1 / 0)[1] == [None, "2020-03-03T16:15:00"]
