@@ -128,7 +128,8 @@ def _fit_heads(jobs: list[tuple], seed: int, how: Plan) -> list:
     With `how.parallel` (from `PARALLEL_ROWS` labeled rows on) the fits run in `PROCESSES` worker
     processes (joblib): the fits are independent and deterministic, and the workers use this
     process's BLAS thread count, so where a fit runs changes nothing but the wall time (tests
-    compare the bytes: the shipped model's rebuild, and in-process against workers). Tiny sets fit in this process: starting workers would cost more than the fits."""
+    compare the bytes: the shipped model's rebuild, and in-process against workers). Tiny sets
+    fit in this process: starting workers would cost more than the fits."""
     import os
 
     workers = min(PROCESSES, os.cpu_count() or 1, len(jobs))
