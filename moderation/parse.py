@@ -64,6 +64,19 @@ def parse_dump(text: str, source: str | None = None, strict: bool = False) -> Th
     return thread
 
 
+def _layout(text: str, headers: Headers) -> tuple[int, int, list[int], list[int], list[int]]:
+    """(indent step, base indent, each header's level and its indent's remainder after the
+    step, where each comment's body stops): what the tree and the bodies are read from."""
+    step = indent_step(text, headers)
+    base = min(headers.indents)
+    offsets = list(map(sub, headers.indents, repeat(base)))
+    levels = list(map(floordiv, offsets, repeat(step)))
+    remainders = list(map(mod, offsets, repeat(step)))
+    stops = headers.starts[1:]
+    stops.append(headers.end)
+    return step, base, levels, remainders, stops
+
+
 def _build_tree(text: str, headers: Headers, thread: Thread, problems: list[tuple[int, str]]) -> None:
     """Attach each comment to the nearest open comment less indented than itself, then take
     the quotes out of the replies that `quote_candidates` says may hold one.
@@ -73,13 +86,7 @@ def _build_tree(text: str, headers: Headers, thread: Thread, problems: list[tupl
     with its stack and warnings (`_tree_loop`); which replies quote is decided for all comments
     at once by hashing their 8-word runs (`quote_filter`), and only those replies, with the
     ancestors they share a run with, go through `cut_quotes`."""
-    step = indent_step(text, headers)
-    base = min(headers.indents)
-    offsets = list(map(sub, headers.indents, repeat(base)))
-    levels = list(map(floordiv, offsets, repeat(step)))
-    remainders = list(map(mod, offsets, repeat(step)))
-    stops = headers.starts[1:]
-    stops.append(headers.end)
+    step, base, levels, remainders, stops = _layout(text, headers)
     n = len(headers)
     region = (text, headers.body_starts[0], headers.end)
     bodies, dates = body_texts(text, headers.body_starts, stops, lambda: clean_region(*region))
