@@ -176,11 +176,15 @@ class CommentFeaturizer:
         return self
 
 
+def _is_one_of(batch, words: frozenset[str]) -> np.ndarray:
+    """Per token of the batch: is it one of `words` (lower-case)? Asked once per distinct token."""
+    return np.array([u in words for u in batch.uniques], dtype=bool)[batch.token_ids]
+
+
 def _mentions(batch, words: frozenset[str]) -> np.ndarray:
     """Per document of the batch: does it contain one of `words` (lower-case tokens)?"""
-    hit = np.array([u in words for u in batch.uniques], dtype=bool)
     found = np.zeros(batch.n, dtype=bool)
-    found[batch.token_doc[hit[batch.token_ids]]] = True
+    found[batch.token_doc[_is_one_of(batch, words)]] = True
     return found
 
 
@@ -191,8 +195,8 @@ def _word_counts(batch, rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
     ids, doc = batch.token_ids, batch.token_doc
     per_doc = np.bincount(doc, minlength=batch.n)
-    is_second = np.array([u in SECOND_PERSON for u in batch.uniques], dtype=bool)
-    second_per_doc = np.bincount(doc, weights=is_second[ids], minlength=batch.n) if len(ids) else np.zeros(batch.n)
+    second_per_doc = (np.bincount(doc, weights=_is_one_of(batch, SECOND_PERSON), minlength=batch.n) if len(ids)
+                      else np.zeros(batch.n))
     text_doc, parent_doc = rows["text"], rows["parent"]
     # Every word of every row, with the row's parent: is (parent, word) one of the batch's pairs?
     start = np.r_[0, np.cumsum(per_doc)[:-1]]
