@@ -33,6 +33,7 @@ from .errors import ParseError
 from .quote_filter import quote_candidates
 from .quotes import MIN_WORDS, Quotable, cut_quotes, grams8, normal_words
 from .thread import Comment, Thread
+from .usual_dump import read_usual
 
 __all__ = ["parse_dump", "parse_posted"]
 
@@ -47,12 +48,12 @@ def parse_dump(text: str, source: str | None = None, strict: bool = False) -> Th
     collecting = gc.isenabled()
     gc.disable()
     try:
-        headers = find_headers(text)
+        headers, bodies, dates = read_comments(text)
         article_end = headers.starts[0] if len(headers) else headers.end
         thread = Thread(article=parse_article(text[:article_end].split("\n")), source=source)
         problems: list[tuple[int, str]] = []
         if len(headers):
-            _build_tree(text, headers, thread, problems)
+            _build_tree(text, headers, bodies, dates, thread, problems)
     finally:
         if collecting:
             gc.enable()
@@ -62,6 +63,22 @@ def parse_dump(text: str, source: str | None = None, strict: bool = False) -> Th
         raise ParseError(f"{len(problems)} structural problem(s); first: {message}", path=where, line=line + 1,
                          hint="fix the indentation or numbering, or parse without --strict to read it best-effort")
     return thread
+
+
+def read_comments(text: str) -> tuple[Headers, list[str], list[str | None]]:
+    """(headers, body texts, dates): by numpy passes over the lines when the dump allows
+    (`read_usual`), else by finding the headers and then reading each body."""
+    usual = read_usual(text)
+    if usual is not None:
+        return usual
+    headers = find_headers(text)
+    if not len(headers):
+        return headers, [], []
+    stops = headers.starts[1:]
+    stops.append(headers.end)
+    region = (text, headers.body_starts[0], headers.end)
+    bodies, dates = body_texts(text, headers.body_starts, stops, lambda: clean_region(*region))
+    return headers, bodies, dates
 
 
 def _layout(text: str, headers: Headers) -> tuple[int, int, list[int], list[int], list[int]]:
@@ -77,19 +94,18 @@ def _layout(text: str, headers: Headers) -> tuple[int, int, list[int], list[int]
     return step, base, levels, remainders, stops
 
 
-def _build_tree(text: str, headers: Headers, thread: Thread, problems: list[tuple[int, str]]) -> None:
+def _build_tree(text: str, headers: Headers, bodies: list[str], dates: list[str | None], thread: Thread,
+                problems: list[tuple[int, str]]) -> None:
     """Attach each comment to the nearest open comment less indented than itself, then take
     the quotes out of the replies that `quote_candidates` says may hold one.
 
-    The bodies are read a batch at a time (`body_texts`); the tree of a well-formed dump is
-    computed from the levels with numpy (`_tree_columns`), anything else goes through the loop
-    with its stack and warnings (`_tree_loop`); which replies quote is decided for all comments
+    The tree of a well-formed dump is computed from the levels with numpy (`_tree_columns`),
+    anything else goes through the loop with its stack and warnings (`_tree_loop`); which
+    replies quote is decided for all comments
     at once by hashing their 8-word runs (`quote_filter`), and only those replies, with the
     ancestors they share a run with, go through `cut_quotes`."""
-    step, base, levels, remainders, stops = _layout(text, headers)
+    step, base, levels, remainders, _ = _layout(text, headers)
     n = len(headers)
-    region = (text, headers.body_starts[0], headers.end)
-    bodies, dates = body_texts(text, headers.body_starts, stops, lambda: clean_region(*region))
     columns = None
     if not any(remainders) and all(bodies):
         columns = _tree_columns(levels, headers.numbers)

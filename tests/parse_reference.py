@@ -1,7 +1,9 @@
 """The parser as it was before the vectorised quote filter and bodies: the oracle
 `tests/test_quote_filter.py` holds `moderation.parse._build_tree` equal to. Each body is read by
 `body_text` alone, the tree by the stack loop, and each reply's quotes by `split_quotes` against
-all its ancestors: the plain definitions the fast paths must agree with. Kept here, out of the
+all its ancestors: the plain definitions the fast paths must agree with. (With `no_usual` in place of
+`parse.read_usual`, the headers are found by `find_headers` and not by the numpy line pass
+either.) Kept here, out of the
 package, because nothing parses with it."""
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from moderation.quotes import Quotable, split_quotes
 from moderation.thread import Thread
 
 
-def build_tree_reference(text: str, headers: Headers, thread: Thread, problems: list[tuple[int, str]]) -> None:
-    """`_build_tree` by the plain definitions (see the module docstring)."""
+def build_tree_reference(text: str, headers: Headers, bodies: list[str], dates: list[str | None], thread: Thread,
+                         problems: list[tuple[int, str]]) -> None:
+    """`_build_tree` by the plain definitions (see the module docstring): the bodies and dates
+    it is given are read again, from `headers`."""
     step, base, levels, remainders, stops = _layout(text, headers)
     clean = repeat(clean_region(text, headers.body_starts[0], headers.end))
     raws = map(text.__getitem__, map(slice, headers.body_starts, stops))
@@ -26,3 +30,9 @@ def build_tree_reference(text: str, headers: Headers, thread: Thread, problems: 
         if parents[k] >= 0:
             ancestors = [Quotable(bodies[a]) for a in reversed(_ancestors(parents, k))]  # from the top down
             comment.text, comment.quotes = split_quotes(bodies[k], ancestors)
+
+
+def no_usual(text: str) -> None:
+    """`usual_dump.read_usual` declining every dump: the headers are then found by
+    `find_headers` and the bodies read by `body_texts`."""
+    return None

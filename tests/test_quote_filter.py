@@ -12,7 +12,7 @@ from moderation import Article, Comment, Thread, parse_dump, render_thread
 from moderation.quote_filter import normal_bytes, quote_candidates
 from moderation.quotes import grams8, normal_words
 
-from .parse_reference import build_tree_reference
+from .parse_reference import build_tree_reference, no_usual
 
 # Few words, so 8-word repeats happen by chance too; spellings that normalise alike (case,
 # punctuation, final sigma, a Kelvin sign, a dotted capital I), and every kind of whitespace.
@@ -160,6 +160,7 @@ def as_rows(thread):
 def test_parser_matches_the_reference_tree(text, monkeypatch_module):
     fast = parse_dump(text)
     monkeypatch_module.setattr(parse_module, "_build_tree", build_tree_reference)
+    monkeypatch_module.setattr(parse_module, "read_usual", no_usual)
     try:
         reference = parse_dump(text)
     finally:
@@ -180,6 +181,7 @@ def test_parser_matches_the_reference_on_the_seeds(seeds, monkeypatch):
         text = path.read_text(encoding="utf-8")
         fast = parse_dump(text)
         monkeypatch.setattr(parse_module, "_build_tree", build_tree_reference)
+        monkeypatch.setattr(parse_module, "read_usual", no_usual)
         reference = parse_dump(text)
         monkeypatch.undo()
         assert as_rows(fast) == as_rows(reference)

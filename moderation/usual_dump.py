@@ -1,0 +1,345 @@
+"""Read the comments of a dump in the usual form with numpy passes over its lines.
+
+Finding each header with a regex and then reading each body with another (`find_headers`,
+`body_texts`) costs a dozen C calls and two regex matches per comment, and the regex engine reads
+every character of every body (about 8 ns a character). Most dumps are written by one tool and
+every line is alike: here the lines of the thread are classified all at once on the UTF-8 bytes
+(indent, first and last bytes, `N. Name says` at its ends, blank or not), the bodies' shape is
+checked per line with array operations, and Python only cuts out each author and body text.
+
+`read_usual` gives exactly what `find_headers` and `body_texts` give, or None when it cannot
+vouch for that, and the caller takes the general path:
+
+- Headers are `HEADER` spelled out on bytes, which holds when the thread has no whitespace but
+  spaces and newlines (no tab, no no-break or other Unicode space, which the regex's `\\s`/`\\S`
+  see and a byte test would not). A dump with any of those, a header right before the footer or
+  at the end, an author of more than 151 bytes or ten spaces (the rules' edges), is declined.
+- A body is taken as usual only if it is one of `_USUAL_BODY`'s two forms (checked line by line:
+  every line indented at least as far as the first, no line ending in a space, no blank line
+  with spaces, at most one blank line in a row, a `Reply` line closing a dated body); its text,
+  date and indents are then the groups that regex would give. Any other body goes through
+  `body_text` (`bodies.read_bodies`), as in the general path.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from itertools import repeat
+
+from .bodies import _DATE_AT, body_text, clean_region, posted_of
+from .dump_scan import _SAYS, HEADER, MAX_AUTHOR_WORDS, Headers, footers
+
+# Whitespace other than space and newline: `\s` in a str pattern, but not a space byte.
+_ODD_ASCII_SPACE = tuple(bytes([c]) for c in range(128) if chr(c).isspace() and c not in (10, 32))
+_ODD_WIDE_SPACE = tuple(chr(c).encode("utf-8") for c in range(128, 0x3001) if chr(c).isspace())
+# Their UTF-8 as integers: the three-byte sequences, and the two-byte ones (one byte shorter).
+_WIDE_CODES = ([int.from_bytes(seq, "big") for seq in _ODD_WIDE_SPACE if len(seq) == 3],
+               [int.from_bytes(seq, "big") for seq in _ODD_WIDE_SPACE if len(seq) == 2])
+_MAX_AUTHOR_BYTES = 151  # HEADER's `\S[^\n]{0,150}?`: characters, so bytes only up to this
+_EPLY = re.compile(b"eply")
+_DIGITS = tuple(range(0x30, 0x3A))
+_REPLY = b"Reply"
+
+
+def read_usual(text: str) -> tuple[Headers, list[str], list[str | None]] | None:
+    """(headers, body texts, dates) as `find_headers` and `body_texts` give them, or None."""
+    first = _first_header(text)
+    if first is None:
+        return None
+    first_start, first_indent = first
+    end = len(text)
+    for f_start, f_indent in footers(text):
+        if f_start < first_start or f_indent <= first_indent:
+            end = f_start
+            break
+    if end <= first_start:
+        return None
+    data = text.encode("utf-8", "surrogatepass")
+    ascii_only = len(data) == len(text)
+    b0 = first_start if ascii_only else len(text[:first_start].encode("utf-8", "surrogatepass"))
+    b1 = end if ascii_only else len(data) - len(text[end:].encode("utf-8", "surrogatepass"))
+    return _read_lines(text, data, b0, b1, first_start, end, ascii_only)
+
+
+def _read_lines(text: str, data: bytes, b0: int, b1: int, first_start: int, end: int, ascii_only: bool):
+    import numpy as np
+
+    r = np.frombuffer(data, dtype=np.uint8, count=b1 - b0, offset=b0)
+    size = len(r)
+    if _odd_space(data, b0, b1, r):
+        return None
+    newlines = np.flatnonzero(r == 10)
+    ls = np.empty(len(newlines) + 1, dtype=np.int64)  # line starts and ends, in bytes from b0
+    ls[0] = 0
+    ls[1:] = newlines + 1
+    le = np.append(newlines, size)
+    del newlines
+    length = le - ls
+    ind = _leading_spaces(r, ls, le)
+    blank = ind == length  # empty or spaces only: blank to HEADER's lookahead
+    # Header lines: `N.`, spaces, an author, spaces, `says` or `says:`, maybe spaces.
+    c0 = ls + ind
+    cand = np.flatnonzero(~blank)
+    cand = cand[np.isin(r[c0[cand]], _DIGITS)]
+    p = c0[cand]
+    digits = _run_length(r, p, le[cand], _DIGITS)
+    dot = p + digits
+    ok = (digits <= 6) & (dot + 1 < le[cand])
+    ok[ok] = (r[dot[ok]] == 0x2E) & (r[dot[ok] + 1] == 0x20)
+    cand, p, digits, dot = cand[ok], p[ok], digits[ok], dot[ok]
+    author_start = dot + 1 + _run_length(r, dot + 1, le[cand], (0x20,))
+    trimmed = le[cand] - _run_back(r, le[cand], author_start, (0x20,))
+    colon = r[trimmed - 1] == 0x3A
+    says_end = trimmed - colon
+    says_at = says_end - 4
+    ok = says_at - 1 > author_start
+    for k, byte in enumerate(b"says"):
+        ok[ok] &= r[says_at[ok] + k] == byte
+    ok[ok] &= r[says_at[ok] - 1] == 0x20
+    cand, p, digits, author_start, says_at = cand[ok], p[ok], digits[ok], author_start[ok], says_at[ok]
+    author_end = says_at - _run_back(r, says_at, author_start, (0x20,))
+    last_real = len(ls) - 2 if size and r[-1] == 10 else len(ls) - 1
+    if len(cand) and cand[-1] >= last_real:
+        return None  # the next line is the footer's or none: leave the lookahead to HEADER
+    following = cand + 1
+    is_header = blank[following] | (ind[following] > ind[cand])
+    hl = cand[is_header]  # header lines
+    if not len(hl) or hl[0] != 0 or (author_end[is_header] - author_start[is_header]).max() > _MAX_AUTHOR_BYTES:
+        return None
+    p, digits, author_start, author_end = p[is_header], digits[is_header], author_start[is_header], author_end[is_header]
+    n = len(hl)
+
+    # Each comment's body: the non-blank lines between its header and the next.
+    is_h = np.zeros(len(ls), dtype=bool)
+    is_h[hl] = True
+    owner = np.cumsum(is_h) - 1  # the comment each line belongs to
+    bn = np.flatnonzero(~blank & ~is_h)  # non-blank body lines
+    first_pos = np.searchsorted(bn, hl)
+    count = np.diff(np.append(first_pos, len(bn)))
+    has = count > 0
+    fnb = bn[np.minimum(first_pos, len(bn) - 1)] if len(bn) else np.zeros(n, dtype=np.int64)
+    lnb = bn[np.maximum(first_pos + count - 1, 0)] if len(bn) else np.zeros(n, dtype=np.int64)
+    dated_shape = count >= 3
+    cfirst = bn[np.minimum(first_pos + 1, len(bn) - 1)] if len(bn) else fnb
+    clast = bn[np.maximum(first_pos + count - 2, 0)] if len(bn) else fnb
+
+    # Byte offsets of everything cut out, per comment in document order, as characters.
+    body_start = ls[hl + 1]
+    x1 = np.where(has, ls[fnb] + ind[fnb], body_start)
+    date_end = np.where(has, le[fnb], body_start)
+    c_start = np.where(dated_shape, ls[cfirst] + ind[cfirst], date_end)
+    c_end = np.where(dated_shape, le[clast], date_end)
+    plain_end = np.where(has, le[lnb], body_start)
+    columns = np.stack([ls[hl], body_start, x1, date_end, c_start, c_end, plain_end], axis=1)
+    chars = columns + first_start if ascii_only else _char_offsets(r, columns, first_start)
+    (start_c, body_start_c, x1_c, date_end_c, c_start_c, c_end_c,
+     plain_end_c) = (chars[:, k] for k in range(chars.shape[1]))
+    authors = _gather(r, author_start, author_end).decode("utf-8", "surrogatepass").split("\n")
+    if any(map((MAX_AUTHOR_WORDS - 1).__lt__, map(str.count, authors, repeat(" ")))):
+        return None  # maybe running text by `find_headers`' rule
+    numbers = np.zeros(n, dtype=np.int64)
+    for k in range(int(digits.max())):
+        more = digits > k
+        numbers[more] = numbers[more] * 10 + (r[p[more] + k] - 0x30)
+    # A date line may start a body only where a digit is among its first 12 bytes.
+    maybe_date = np.zeros(n, dtype=bool)
+    for k in range(12):
+        maybe_date |= _DIGIT_TABLE()[r[np.minimum(x1 + k, size - 1)]]
+    maybe_date &= has
+    dated = np.zeros(n, dtype=bool)
+    look = np.flatnonzero(maybe_date)
+    dated[look] = [m is not None for m in map(_DATE_AT.match, repeat(text), x1_c[look].tolist())]
+
+    # Which bodies are of a usual form, line by line.
+    bad = ~has | (ind[fnb] < 1)
+    spacey = ~is_h & blank & (length > 0)
+    trailing = np.zeros(len(ls), dtype=bool)
+    trailing[bn] = r[le[bn] - 1] == 0x20
+    bad[owner[spacey | trailing]] = True
+    own = owner[bn]
+    at = np.arange(len(bn)) - first_pos[own]
+    is_dated = dated[own]
+    role_date = is_dated & (at == 0)
+    role_reply = is_dated & (at == count[own] - 1)
+    content = ~role_date & ~role_reply
+    reference = np.where(dated, ind[cfirst], ind[fnb])
+    bad[own[content & (ind[bn] < reference[own])]] = True
+    # `reply` in any case in a body's text: `body_text` decides (`read_bodies` would too).
+    low = data[b0:b1].lower()
+    said = np.fromiter(map(re.Match.start, _EPLY.finditer(low)), dtype=np.int64)
+    del low
+    replying = np.zeros(len(ls), dtype=bool)
+    replying[np.searchsorted(ls, said, side="right") - 1] = True
+    bad[own[content & replying[bn]]] = True
+    if len(bn) > 1:
+        same = own[1:] == own[:-1]
+        gap = bn[1:] - bn[:-1] - 1
+        exempt = role_date[:-1] | role_reply[1:]
+        bad[own[:-1][same & ~exempt & (gap > 1)]] = True
+    reply_ok = (length[lnb] - ind[lnb] == len(_REPLY))
+    for k, byte in enumerate(_REPLY):
+        reply_ok &= r[np.minimum(ls[lnb] + ind[lnb] + k, size - 1)] == byte
+    bad |= dated & (~dated_shape | ~reply_ok | (ind[cfirst] < 1))
+
+    texts = np.empty(n, dtype=object)
+    dates = np.full(n, None, dtype=object)
+    take = np.flatnonzero(~bad & dated)
+    posted = list(map(posted_of, _cut(text, x1_c[take], date_end_c[take])))
+    read = np.array([p is not None for p in posted], dtype=bool)
+    bad[take[~read]] = True
+    take = take[read]
+    dates[take] = [p for p in posted if p is not None]
+    texts[take] = _dedent(_cut(text, c_start_c[take], c_end_c[take]), ind[cfirst[take]])
+    take = np.flatnonzero(~bad & ~dated)
+    texts[take] = _dedent(_cut(text, x1_c[take], plain_end_c[take]), ind[fnb[take]])
+    take = np.flatnonzero(bad)
+    if len(take):
+        stops_c = np.append(start_c[1:], end)
+        clean = clean_region(text, int(body_start_c[0]), end)
+        for k, raw in zip(take.tolist(), _cut(text, body_start_c[take], stops_c[take])):
+            texts[k], dates[k] = body_text(raw, clean)
+    line_base = text.count("\n", 0, first_start)
+    names: dict[str, str] = {}
+    headers = Headers(
+        lines=array("q", (hl + line_base).tobytes()),
+        indents=ind[hl].tolist(),
+        numbers=numbers.tolist(),
+        authors=list(map(names.setdefault, authors, authors)),
+        body_starts=array("q", body_start_c.tobytes()),
+        starts=array("q", start_c.tobytes()),
+        end=end,
+    )
+    return headers, texts.tolist(), dates.tolist()
+
+
+def _odd_space(data: bytes, b0: int, b1: int, r) -> bool:
+    """Whether `data[b0:b1]` (`r`) holds whitespace other than space and newline (`\\s` to a
+    str regex): a `find` for each such ASCII byte, then the multi-byte ones checked where a
+    byte that may start one is."""
+    import numpy as np
+
+    if any(data.find(odd, b0, b1) >= 0 for odd in _ODD_ASCII_SPACE):
+        return True
+    lead = np.flatnonzero((r >= 0xC2) & (r <= 0xE3))
+    if not len(lead):
+        return False
+    window = r[np.minimum(lead[:, None] + np.arange(3), len(r) - 1)].astype(np.uint32)
+    code = (window[:, 0] << 16) | (window[:, 1] << 8) | window[:, 2]
+    return bool(np.isin(code, _WIDE_CODES[0]).any() or np.isin(code >> 8, _WIDE_CODES[1]).any())
+
+
+def _gather(r, starts, stops) -> bytes:
+    """The byte ranges [start, stop) of `r` joined by newlines (none of them holds one)."""
+    import numpy as np
+
+    sizes = stops - starts + 1
+    out_starts = np.cumsum(sizes) - sizes
+    source = np.repeat(starts - out_starts, sizes) + np.arange(int(sizes.sum()))
+    joined = r[np.minimum(source, len(r) - 1)]
+    joined[out_starts + sizes - 1] = 10
+    return joined[:-1].tobytes()
+
+
+def _DIGIT_TABLE():
+    import numpy as np
+
+    table = np.zeros(256, dtype=bool)
+    table[list(_DIGITS)] = True
+    return table
+
+
+def _cut(text: str, starts, stops) -> list[str]:
+    """`text[start:stop]` for each pair (numpy arrays of character offsets)."""
+    return list(map(text.__getitem__, map(slice, starts.tolist(), stops.tolist())))
+
+
+def _dedent(texts: list[str], indents) -> list[str]:
+    """Each text with the indent after each newline taken out (`body_text`'s `replace`)."""
+    prefixes = ["\n" + " " * k for k in indents.tolist()]
+    return list(map(str.replace, texts, prefixes, repeat("\n")))
+
+
+_EIGHT_SPACES = 0x2020202020202020
+
+
+def _leading_spaces(r, starts, stops):
+    """How many spaces each line starts with: eight bytes read at a time (an indent of 20 is
+    three steps, not twenty)."""
+    import numpy as np
+
+    padded = np.concatenate((r, np.zeros(8, dtype=np.uint8)))
+    eights = np.ndarray(shape=(len(r) + 1,), dtype="<u8", buffer=padded, strides=(1,))
+    run = np.zeros(len(starts), dtype=np.int64)
+    active = np.flatnonzero(starts < stops)
+    while len(active):
+        at = starts[active] + run[active]
+        word = eights[at] ^ np.uint64(_EIGHT_SPACES)  # a zero byte for each space
+        spaces = np.zeros(len(active), dtype=np.int64)
+        alive = np.ones(len(active), dtype=bool)
+        for k in range(8):
+            alive &= ((word >> np.uint64(8 * k)) & np.uint64(0xFF)) == 0
+            spaces += alive
+        spaces = np.minimum(spaces, stops[active] - at)
+        run[active] += spaces
+        active = active[(spaces == 8) & (starts[active] + run[active] < stops[active])]
+    return run
+
+
+def _run_length(r, starts, stops, values):
+    """How many bytes from each start (before its stop) are among `values`."""
+    import numpy as np
+
+    run = np.zeros(len(starts), dtype=np.int64)
+    active = np.flatnonzero(starts < stops)
+    while len(active):
+        at = starts[active] + run[active]
+        go = np.isin(r[at], values) if len(values) > 1 else r[at] == values[0]
+        active = active[go]
+        run[active] += 1
+        active = active[starts[active] + run[active] < stops[active]]
+    return run
+
+
+def _run_back(r, stops, floors, values):
+    """How many bytes before each stop (not below its floor) are among `values`."""
+    import numpy as np
+
+    run = np.zeros(len(stops), dtype=np.int64)
+    active = np.flatnonzero(stops > floors)
+    while len(active):
+        at = stops[active] - run[active] - 1
+        go = np.isin(r[at], values) if len(values) > 1 else r[at] == values[0]
+        active = active[go]
+        run[active] += 1
+        active = active[stops[active] - run[active] > floors[active]]
+    return run
+
+
+_CHUNK = 1 << 23
+
+
+def _char_offsets(r, columns, base: int):
+    """`columns` (byte offsets from the start of `r`, non-decreasing in row-major order) as
+    character offsets in the text, `base` being the character offset of `r[0]`: each offset
+    less the UTF-8 continuation bytes before it."""
+    import numpy as np
+
+    continuations = np.flatnonzero((r & 0xC0) == 0x80)
+    flat = columns.ravel()
+    return (flat - np.searchsorted(continuations, flat) + base).reshape(columns.shape)
+
+
+def _first_header(text: str) -> tuple[int, int] | None:
+    """(offset, indent) of the first header `find_headers` would keep, if it is indented by
+    spaces only (any other indent takes the general path)."""
+    for says in _SAYS.finditer(text):
+        m = HEADER.match(text, text.rfind("\n", 0, says.start()) + 1)
+        if m is None:
+            continue
+        author = m.group("author")
+        if author.count(" ") >= MAX_AUTHOR_WORDS and len(author.split()) > MAX_AUTHOR_WORDS:
+            continue
+        indent = m.group("indent")
+        return (m.start(), len(indent)) if indent.strip(" ") == "" else None
+    return None
