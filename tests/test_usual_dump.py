@@ -1,0 +1,122 @@
+"""The numpy line pass (`read_usual`) gives what finding the headers and reading each body gives,
+or declines: dumps built from comment blocks, each with a quirk the general path treats in its
+own way (tabs, no-break spaces, trailing spaces, blank lines with spaces, `Reply` in the text,
+header-like lines in a body, long authors, dates that do not read, footers at any depth)."""
+
+from __future__ import annotations
+
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+
+from moderation.bodies import body_texts, clean_region
+from moderation.dump_scan import find_headers
+from moderation.usual_dump import read_usual
+
+
+AUTHORS = ["Ann", "Bob Smith", "Séamus Ó Néill", "Tom Surguine, already signed .", "user42", "x", "A  B",
+           "one two three four five six seven eight nine ten eleven", "a" * 160, "é" * 100, "Zoë says", "1. says", "Bob\tTab"]
+TEXTS = ["Plain text here.", "“Curly” ünïcode… and more", "Short", "It says that you should reply.",
+         "Reply", "REPLY now", "3. Not a header says", "42. Looks like one says:", "Trailing space ",
+         "tab\tinside", "nbsp\u00a0inside", "ends with nbsp\u00a0", "emoji 😀 text", "12", "1.5 million people said so"]
+DATES = ["March 3, 2020 at 4:15 pm", "Feb 30, 2020", "2020-03-03 16:15", "December 12, 2021 at 12:00 am",
+         "March 3, 2020 at 4:15 pm ", "Jan 5, 2020"]
+FOOTERS = ["Leave A Reply", "Leave a Reply Cancel reply", "Your email address will not be published.",
+           "Comments are closed."]
+
+
+@st.composite
+def dumps(draw) -> str:
+    step = draw(st.sampled_from([2, 3, 4]))
+    # Half the dumps without the whitespace that makes the line pass decline the whole dump,
+    # so that it is the bodies' quirks that are compared.
+    plain = draw(st.booleans())
+    authors = [a for a in AUTHORS if not plain or "\t" not in a and len(a) < 100]
+    texts = [t for t in TEXTS if not plain or ("\t" not in t and "\u00a0" not in t)]
+    shifts = ["", "", "", "  ", "-"] + ([] if plain else ["\t", "\u00a0"])
+    lines = ["A headline", "", "Some article text says nothing.", ""]
+    depth = 0
+    for _ in range(draw(st.integers(1, 7))):
+        depth = draw(st.integers(0, depth + 1))
+        pad = " " * (step * (depth + 1))
+        number = draw(st.integers(1, 3))
+        wordpress = draw(st.booleans())
+        header = f"{pad}{number}. {draw(st.sampled_from(authors))} says{':' if wordpress else ''}"
+        lines.append(header + draw(st.sampled_from(["", "", " "])))
+        body_pad = pad + " " * step
+        if wordpress:
+            lines.append(body_pad + draw(st.sampled_from(DATES)))
+        lines.extend([""] * draw(st.integers(0, 2)))
+        for k in range(draw(st.integers(0, 3))):
+            if k:
+                lines.extend(draw(st.sampled_from([[""], [""], [], ["", ""], [body_pad[:-1] + " "]])))
+            shift = draw(st.sampled_from(shifts))
+            line_pad = body_pad[:-1] if shift == "-" else body_pad + shift
+            lines.append(line_pad + draw(st.sampled_from(texts)))
+        if wordpress:
+            lines.extend(["", body_pad[:draw(st.integers(0, len(body_pad)))] + draw(st.sampled_from(["Reply", "Reply ", "reply"]))])
+        lines.append("")
+    if draw(st.booleans()):
+        lines.append(" " * draw(st.sampled_from([0, 0, 2, 8])) + draw(st.sampled_from(FOOTERS)))
+        lines.append("")
+    text = "\n".join(lines)
+    return text if draw(st.booleans()) else text.rstrip("\n")
+
+
+def general(text: str):
+    headers = find_headers(text)
+    if not len(headers):
+        return None
+    stops = list(headers.starts[1:]) + [headers.end]
+    clean = clean_region(text, headers.body_starts[0], headers.end)
+    return headers, *body_texts(text, headers.body_starts, stops, lambda: clean)
+
+
+def columns(headers):
+    return (list(headers.lines), headers.indents, headers.numbers, headers.authors, list(headers.body_starts),
+            list(headers.starts), headers.end)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(text=dumps())
+def test_read_usual_is_the_general_path_or_declines(text):
+    usual = read_usual(text)
+    event("declined" if usual is None else "read by the line pass")
+    if usual is None:
+        return
+    headers, bodies, dates = usual
+    expected = general(text)
+    assert expected is not None
+    assert columns(headers) == columns(expected[0])
+    assert (bodies, dates) == (expected[1], expected[2])
+
+
+def test_read_usual_takes_the_usual_dumps():
+    text = ("Headline\n\n  1. Ann says\n\n    First “line”… of the text.\n    Second line.\n\n    Para two.\n\n"
+            "    1. Bob says:\n      March 3, 2020 at 4:15 pm\n\n      A dated reply.\n\n      Reply\n\n"
+            "  2. Zoë Ångström says\n\n    Top again 😀\n\nLeave A Reply\n")
+    headers, bodies, dates = read_usual(text)
+    assert headers.authors == ["Ann", "Bob", "Zoë Ångström"]
+    assert bodies == ["First “line”… of the text.\nSecond line.\n\nPara two.", "A dated reply.", "Top again 😀"]
+    assert dates == [None, "2020-03-03T16:15:00", None]
+    assert (list(headers.starts), headers.end) == ([text.index("  1."), text.index("    1."), text.index("  2.")],
+                                                   text.index("Leave"))
+    assert columns(headers) == columns(general(text)[0])
+
+
+def test_read_usual_declines_what_it_cannot_vouch_for():
+    base = "Headline\n\n  1. Ann says\n\n    Text.\n\n  2. Bob says\n\n    More text.\n"
+    assert read_usual(base) is not None
+    assert read_usual(base.replace("    More", "\tMore")) is None  # a tab
+    assert read_usual(base.replace("Text.", "Text\u00a0here.")) is None  # a no-break space
+    assert read_usual(base.replace("Bob", "one two three four five six seven eight nine ten eleven")) is None
+    assert read_usual(base + "  3. Carol says\n") is None  # a header with nothing after it
+    assert read_usual("No comments here.\n") is None
+
+
+def test_the_seed_thread_goes_through_the_line_pass(seed_thread_path):
+    text = seed_thread_path.read_text(encoding="utf-8").replace("\r\n", "\n")
+    usual = read_usual(text)
+    assert usual is not None
+    expected = general(text)
+    assert columns(usual[0]) == columns(expected[0])
+    assert usual[1:] == expected[1:]
