@@ -28,7 +28,7 @@ from array import array
 from itertools import repeat
 
 from .bodies import _DATE_AT, body_text, clean_region, posted_of
-from .dump_scan import _SAYS, HEADER, MAX_AUTHOR_WORDS, Headers, footers
+from .dump_scan import _FOOTER_KEYS, _FOOTER_PHRASES, _SAYS, FOOTER, HEADER, MAX_AUTHOR_WORDS, Headers, indent_width
 
 # Whitespace other than space and newline: `\s` in a str pattern, but not a space byte.
 _ODD_ASCII_SPACE = tuple(bytes([c]) for c in range(128) if chr(c).isspace() and c not in (10, 32))
@@ -48,21 +48,40 @@ def read_usual(text: str) -> tuple[Headers, list[str], list[str | None]] | None:
     if first is None:
         return None
     first_start, first_indent = first
-    end = len(text)
-    for f_start, f_indent in footers(text):
-        if f_start < first_start or f_indent <= first_indent:
-            end = f_start
-            break
-    if end <= first_start:
-        return None
     data = text.encode("utf-8", "surrogatepass")
+    low = data.lower()
     ascii_only = len(data) == len(text)
     b0 = first_start if ascii_only else len(text[:first_start].encode("utf-8", "surrogatepass"))
-    b1 = end if ascii_only else len(data) - len(text[end:].encode("utf-8", "surrogatepass"))
-    return _read_lines(text, data, b0, b1, first_start, end, ascii_only)
+    b1 = _thread_end(data, low, b0, first_indent)
+    if b1 is None or b1 <= b0:
+        return None
+    end = b1 if ascii_only else len(text) - len(data[b1:].decode("utf-8", "surrogatepass"))
+    return _read_lines(text, data, low, b0, b1, first_start, end, ascii_only)
 
 
-def _read_lines(text: str, data: bytes, b0: int, b1: int, first_start: int, end: int, ascii_only: bool):
+def _thread_end(data: bytes, low: bytes, b0: int, first_indent: int) -> int | None:
+    """The byte offset where `find_headers` ends the thread (the first footer indented no deeper
+    than the first header), found in the lowered UTF-8 as `dump_scan.footers` finds footers;
+    None if a footer comes before the first header or the text holds U+0130 (the general path
+    then decides)."""
+    if data.find("\u0130".encode("utf-8")) >= 0 or any(low.find(key, 0, b0) >= 0 for key in _FOOTER_KEYS):
+        return None
+    found: set[tuple[int, int]] = set()
+    for key in _FOOTER_KEYS:
+        i = low.find(key, b0)
+        while i >= 0:
+            line_start = low.rfind(b"\n", 0, i) + 1
+            line_end = low.find(b"\n", i)
+            line = low[line_start:line_end if line_end >= 0 else len(low)].decode("utf-8", "surrogatepass")
+            m = FOOTER.match(line)
+            if m and any(phrase in line for phrase in _FOOTER_PHRASES):
+                found.add((line_start, indent_width(m.group("indent"))))
+            i = low.find(key, i + len(key))
+    return next((start for start, indent in sorted(found) if indent <= first_indent), len(data))
+
+
+def _read_lines(text: str, data: bytes, low: bytes, b0: int, b1: int, first_start: int, end: int,
+                ascii_only: bool):
     import numpy as np
 
     r = np.frombuffer(data, dtype=np.uint8, count=b1 - b0, offset=b0)
@@ -166,9 +185,7 @@ def _read_lines(text: str, data: bytes, b0: int, b1: int, first_start: int, end:
     reference = np.where(dated, ind[cfirst], ind[fnb])
     bad[own[content & (ind[bn] < reference[own])]] = True
     # `reply` in any case in a body's text: `body_text` decides (`read_bodies` would too).
-    low = data[b0:b1].lower()
-    said = np.fromiter(map(re.Match.start, _EPLY.finditer(low)), dtype=np.int64)
-    del low
+    said = np.fromiter(map(re.Match.start, _EPLY.finditer(low, b0, b1)), dtype=np.int64) - b0
     replying = np.zeros(len(ls), dtype=bool)
     replying[np.searchsorted(ls, said, side="right") - 1] = True
     bad[own[content & replying[bn]]] = True
