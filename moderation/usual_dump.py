@@ -52,19 +52,23 @@ def read_usual(text: str) -> tuple[Headers, list[str], list[str | None]] | None:
     low = data.lower()
     ascii_only = len(data) == len(text)
     b0 = first_start if ascii_only else len(text[:first_start].encode("utf-8", "surrogatepass"))
-    b1 = _thread_end(data, low, b0, first_indent)
-    if b1 is None or b1 <= b0:
+    wide = None if ascii_only else _wide_spaces(data)
+    if wide is not None and wide[0]:
+        return None  # U+0130: `footers` takes its regex path
+    b1 = _thread_end(low, b0, first_indent)
+    if b1 is None or b1 <= b0 or any(data.find(odd, b0, b1) >= 0 for odd in _ODD_ASCII_SPACE):
+        return None
+    if wide is not None and len(wide[1]) and ((wide[1] >= b0) & (wide[1] < b1)).any():
         return None
     end = b1 if ascii_only else len(text) - len(data[b1:].decode("utf-8", "surrogatepass"))
     return _read_lines(text, data, low, b0, b1, first_start, end, ascii_only)
 
 
-def _thread_end(data: bytes, low: bytes, b0: int, first_indent: int) -> int | None:
+def _thread_end(low: bytes, b0: int, first_indent: int) -> int | None:
     """The byte offset where `find_headers` ends the thread (the first footer indented no deeper
     than the first header), found in the lowered UTF-8 as `dump_scan.footers` finds footers;
-    None if a footer comes before the first header or the text holds U+0130 (the general path
-    then decides)."""
-    if data.find("\u0130".encode("utf-8")) >= 0 or any(low.find(key, 0, b0) >= 0 for key in _FOOTER_KEYS):
+    None if a footer comes before the first header (the general path then decides)."""
+    if any(low.find(key, 0, b0) >= 0 for key in _FOOTER_KEYS):
         return None
     found: set[tuple[int, int]] = set()
     for key in _FOOTER_KEYS:
@@ -77,7 +81,7 @@ def _thread_end(data: bytes, low: bytes, b0: int, first_indent: int) -> int | No
             if m and any(phrase in line for phrase in _FOOTER_PHRASES):
                 found.add((line_start, indent_width(m.group("indent"))))
             i = low.find(key, i + len(key))
-    return next((start for start, indent in sorted(found) if indent <= first_indent), len(data))
+    return next((start for start, indent in sorted(found) if indent <= first_indent), len(low))
 
 
 def _read_lines(text: str, data: bytes, low: bytes, b0: int, b1: int, first_start: int, end: int,
@@ -86,8 +90,6 @@ def _read_lines(text: str, data: bytes, low: bytes, b0: int, b1: int, first_star
 
     r = np.frombuffer(data, dtype=np.uint8, count=b1 - b0, offset=b0)
     size = len(r)
-    if _odd_space(data, b0, b1, r):
-        return None
     newlines = np.flatnonzero(r == 10)
     ls = np.empty(len(newlines) + 1, dtype=np.int64)  # line starts and ends, in bytes from b0
     ls[0] = 0
@@ -199,6 +201,12 @@ def _read_lines(text: str, data: bytes, low: bytes, b0: int, b1: int, first_star
         reply_ok &= r[np.minimum(ls[lnb] + ind[lnb] + k, size - 1)] == byte
     bad |= dated & (~dated_shape | ~reply_ok | (ind[cfirst] < 1))
 
+    if data.find(b"\0", b0, b1) < 0:
+        def body_lines(first, last, indent):
+            return _joined_lines(r, ls, le, blank, first, last, indent)
+    else:  # NUL is the separator `_joined_lines` uses
+        def body_lines(first, last, indent):
+            return _dedent(_cut(text, *_char_offsets(r, np.stack([ls[first] + indent, le[last]]), first_start)), indent)
     texts = np.empty(n, dtype=object)
     dates = np.full(n, None, dtype=object)
     take = np.flatnonzero(~bad & dated)
@@ -207,9 +215,9 @@ def _read_lines(text: str, data: bytes, low: bytes, b0: int, b1: int, first_star
     bad[take[~read]] = True
     take = take[read]
     dates[take] = [p for p in posted if p is not None]
-    texts[take] = _dedent(_cut(text, c_start_c[take], c_end_c[take]), ind[cfirst[take]])
+    texts[take] = body_lines(cfirst[take], clast[take], ind[cfirst[take]])
     take = np.flatnonzero(~bad & ~dated)
-    texts[take] = _dedent(_cut(text, x1_c[take], plain_end_c[take]), ind[fnb[take]])
+    texts[take] = body_lines(fnb[take], lnb[take], ind[fnb[take]])
     take = np.flatnonzero(bad)
     if len(take):
         stops_c = np.append(start_c[1:], end)
@@ -230,32 +238,57 @@ def _read_lines(text: str, data: bytes, low: bytes, b0: int, b1: int, first_star
     return headers, texts.tolist(), dates.tolist()
 
 
-def _odd_space(data: bytes, b0: int, b1: int, r) -> bool:
-    """Whether `data[b0:b1]` (`r`) holds whitespace other than space and newline (`\\s` to a
-    str regex): a `find` for each such ASCII byte, then the multi-byte ones checked where a
-    byte that may start one is."""
+def _wide_spaces(data: bytes):
+    """(whether the text holds U+0130, offsets of the non-ASCII whitespace in it): the
+    multi-byte sequences checked where a byte that may start one is. `\\s` in a str regex
+    sees those spaces, a byte test would not; U+0130 sends `footers` down its regex path."""
     import numpy as np
 
-    if any(data.find(odd, b0, b1) >= 0 for odd in _ODD_ASCII_SPACE):
-        return True
+    r = np.frombuffer(data, dtype=np.uint8)
     lead = np.flatnonzero((r >= 0xC2) & (r <= 0xE3))
-    if not len(lead):
-        return False
     window = r[np.minimum(lead[:, None] + np.arange(3), len(r) - 1)].astype(np.uint32)
     code = (window[:, 0] << 16) | (window[:, 1] << 8) | window[:, 2]
-    return bool(np.isin(code, _WIDE_CODES[0]).any() or np.isin(code >> 8, _WIDE_CODES[1]).any())
+    dotted_i = bool(((code >> 8) == 0xC4B0).any())
+    return dotted_i, lead[np.isin(code, _WIDE_CODES[0]) | np.isin(code >> 8, _WIDE_CODES[1])]
 
 
-def _gather(r, starts, stops) -> bytes:
-    """The byte ranges [start, stop) of `r` joined by newlines (none of them holds one)."""
+def _gather(r, starts, stops, separators=10) -> bytes:
+    """The byte ranges [start, stop) of `r`, each followed by its separator (a newline unless
+    said), the last one's left off."""
     import numpy as np
 
     sizes = stops - starts + 1
     out_starts = np.cumsum(sizes) - sizes
     source = np.repeat(starts - out_starts, sizes) + np.arange(int(sizes.sum()))
     joined = r[np.minimum(source, len(r) - 1)]
-    joined[out_starts + sizes - 1] = 10
+    joined[out_starts + sizes - 1] = separators
     return joined[:-1].tobytes()
+
+
+_BATCH_LINES = 1 << 16
+
+
+def _joined_lines(r, ls, le, blank, first, last, indents) -> list[str]:
+    """For each body, its lines first..last, each less the body's indent (blank ones empty),
+    joined by newlines: `body_text`'s `replace` of the indent after each newline, done for a
+    batch of bodies at a time by one gather of their bytes, one decode and one split on NUL."""
+    import numpy as np
+
+    out: list[str] = []
+    counts = last - first + 1
+    k = 0
+    while k < len(first):
+        stop = k + 1 + int(np.searchsorted(np.cumsum(counts[k:]), _BATCH_LINES))
+        stop = min(max(stop, k + 1), len(first))
+        c = counts[k:stop]
+        offsets = np.cumsum(c) - c
+        lines = np.repeat(first[k:stop] - offsets, c) + np.arange(int(c.sum()))
+        starts = np.where(blank[lines], ls[lines], ls[lines] + np.repeat(indents[k:stop], c))
+        separators = np.full(len(lines), 10, dtype=np.uint8)
+        separators[offsets + c - 1] = 0
+        out += _gather(r, starts, np.maximum(le[lines], starts), separators).decode("utf-8", "surrogatepass").split("\0")
+        k = stop
+    return out
 
 
 def _DIGIT_TABLE():

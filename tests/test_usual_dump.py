@@ -111,6 +111,8 @@ def test_read_usual_declines_what_it_cannot_vouch_for():
     assert read_usual(base.replace("Bob", "one two three four five six seven eight nine ten eleven")) is None
     assert read_usual(base + "  3. Carol says\n") is None  # a header with nothing after it
     assert read_usual("No comments here.\n") is None
+    assert read_usual(base.replace("Text.", "İstanbul.")) is None  # U+0130: `footers` reads it by regex
+    assert read_usual(base.replace("Headline", "Head\u00a0line\tand\u2003more")) is not None  # odd spaces, but in the article
 
 
 def test_the_seed_thread_goes_through_the_line_pass(seed_thread_path):
