@@ -61,7 +61,10 @@ def read_usual(text: str) -> tuple[Headers, list[str], list[str | None]] | None:
     if wide is not None and len(wide[1]) and ((wide[1] >= b0) & (wide[1] < b1)).any():
         return None
     end = b1 if ascii_only else len(text) - len(data[b1:].decode("utf-8", "surrogatepass"))
-    return _read_lines(text, data, low, b0, b1, first_start, end, ascii_only)
+    # Where `reply` is, in any case (`body_text` decides for the bodies that hold one).
+    said = list(map(re.Match.start, _EPLY.finditer(low, b0, b1)))
+    del low
+    return _read_lines(text, data, said, b0, b1, first_start, end, ascii_only)
 
 
 def _thread_end(low: bytes, b0: int, first_indent: int) -> int | None:
@@ -84,13 +87,13 @@ def _thread_end(low: bytes, b0: int, first_indent: int) -> int | None:
     return next((start for start, indent in sorted(found) if indent <= first_indent), len(low))
 
 
-def _read_lines(text: str, data: bytes, low: bytes, b0: int, b1: int, first_start: int, end: int,
+def _read_lines(text: str, data: bytes, said: list[int], b0: int, b1: int, first_start: int, end: int,
                 ascii_only: bool):
     import numpy as np
 
     r = np.frombuffer(data, dtype=np.uint8, count=b1 - b0, offset=b0)
     size = len(r)
-    newlines = np.flatnonzero(r == 10)
+    newlines = _where(r, lambda piece: piece == 10)
     ls = np.empty(len(newlines) + 1, dtype=np.int64)  # line starts and ends, in bytes from b0
     ls[0] = 0
     ls[1:] = newlines + 1
@@ -187,7 +190,7 @@ def _read_lines(text: str, data: bytes, low: bytes, b0: int, b1: int, first_star
     reference = np.where(dated, ind[cfirst], ind[fnb])
     bad[own[content & (ind[bn] < reference[own])]] = True
     # `reply` in any case in a body's text: `body_text` decides (`read_bodies` would too).
-    said = np.fromiter(map(re.Match.start, _EPLY.finditer(low, b0, b1)), dtype=np.int64) - b0
+    said = np.array(said, dtype=np.int64) - b0
     replying = np.zeros(len(ls), dtype=bool)
     replying[np.searchsorted(ls, said, side="right") - 1] = True
     bad[own[content & replying[bn]]] = True
@@ -245,7 +248,7 @@ def _wide_spaces(data: bytes):
     import numpy as np
 
     r = np.frombuffer(data, dtype=np.uint8)
-    lead = np.flatnonzero((r >= 0xC2) & (r <= 0xE3))
+    lead = _where(r, lambda piece: (piece >= 0xC2) & (piece <= 0xE3))
     window = r[np.minimum(lead[:, None] + np.arange(3), len(r) - 1)].astype(np.uint32)
     code = (window[:, 0] << 16) | (window[:, 1] << 8) | window[:, 2]
     dotted_i = bool(((code >> 8) == 0xC4B0).any())
@@ -265,7 +268,7 @@ def _gather(r, starts, stops, separators=10) -> bytes:
     return joined[:-1].tobytes()
 
 
-_BATCH_LINES = 1 << 16
+_BATCH_LINES = 1 << 13
 
 
 def _joined_lines(r, ls, le, blank, first, last, indents) -> list[str]:
@@ -318,13 +321,19 @@ def _leading_spaces(r, starts, stops):
     three steps, not twenty)."""
     import numpy as np
 
-    padded = np.concatenate((r, np.zeros(8, dtype=np.uint8)))
-    eights = np.ndarray(shape=(len(r) + 1,), dtype="<u8", buffer=padded, strides=(1,))
+    # Eight bytes at each offset: read in place, and for the last seven offsets from a padded copy.
+    body = np.ndarray(shape=(max(len(r) - 7, 0),), dtype="<u8", buffer=r, strides=(1,))
+    kept = min(len(r), 8)
+    tail = np.zeros(16, dtype=np.uint8)
+    tail[:kept] = r[len(r) - kept:]
+    ends = np.ndarray(shape=(9,), dtype="<u8", buffer=tail, strides=(1,))
+    tail_from = len(r) - kept
     run = np.zeros(len(starts), dtype=np.int64)
     active = np.flatnonzero(starts < stops)
     while len(active):
         at = starts[active] + run[active]
-        word = eights[at] ^ np.uint64(_EIGHT_SPACES)  # a zero byte for each space
+        word = np.where(at < len(body), body[np.minimum(at, max(len(body) - 1, 0))] if len(body) else 0,
+                        ends[np.clip(at - tail_from, 0, 8)]) ^ np.uint64(_EIGHT_SPACES)  # a zero byte per space
         spaces = np.zeros(len(active), dtype=np.int64)
         alive = np.ones(len(active), dtype=bool)
         for k in range(8):
@@ -369,13 +378,24 @@ def _run_back(r, stops, floors, values):
 _CHUNK = 1 << 23
 
 
+_PIECE = 1 << 20
+
+
+def _where(r, test):
+    """`np.flatnonzero(test(r))`, a megabyte at a time: no temporary array as long as `r`."""
+    import numpy as np
+
+    found = [np.flatnonzero(test(r[s:s + _PIECE])) + s for s in range(0, len(r), _PIECE)]
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+
 def _char_offsets(r, columns, base: int):
     """`columns` (byte offsets from the start of `r`, non-decreasing in row-major order) as
     character offsets in the text, `base` being the character offset of `r[0]`: each offset
     less the UTF-8 continuation bytes before it."""
     import numpy as np
 
-    continuations = np.flatnonzero((r & 0xC0) == 0x80)
+    continuations = _where(r, lambda piece: (piece & 0xC0) == 0x80)
     flat = columns.ravel()
     return (flat - np.searchsorted(continuations, flat) + base).reshape(columns.shape)
 
