@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import re
 from array import array
-from itertools import repeat
+from bisect import bisect_left
+from collections.abc import Callable
+from itertools import chain, repeat
 
 from .bodies import _DATE_AT, body_text, clean_region, posted_of
 from .dump_scan import _FOOTER_KEYS, _FOOTER_PHRASES, _SAYS, FOOTER, HEADER, MAX_AUTHOR_WORDS, Headers, indent_width
@@ -64,7 +66,68 @@ def read_usual(text: str) -> tuple[Headers, list[str], list[str | None]] | None:
     # Where `reply` is, in any case (`body_text` decides for the bodies that hold one).
     said = list(map(re.Match.start, _EPLY.finditer(low, b0, b1)))
     del low
-    return _read_lines(text, data, said, b0, b1, first_start, end, ascii_only)
+    clean: list[bool] = []  # whether the whole thread is (`clean_region`), once asked
+
+    def is_clean() -> bool:
+        if not clean:
+            clean.append(clean_region(text, text.index("\n", first_start) + 1, end))
+        return clean[0]
+
+    # A piece at a time (each starting at a header line), so that the arrays per line stay small.
+    bounds = _piece_bounds(data, b0, b1)
+    pieces = []
+    char_at, line_at = first_start, text.count("\n", 0, first_start)
+    for k, (p0, p1) in enumerate(zip(bounds, bounds[1:])):
+        following = None if p1 == b1 else _indent_at(data, p1)
+        mine = said[bisect_left(said, p0):bisect_left(said, p1)]
+        piece = _read_piece(text, data, mine, p0, p1, char_at, line_at, following, ascii_only, is_clean)
+        if piece is None:
+            return None
+        pieces.append(piece)
+        char_at, line_at = piece[-2], piece[-1]
+    if char_at != end:
+        return None
+    names: dict[str, str] = {}
+    authors = list(chain.from_iterable(piece[3] for piece in pieces))
+    headers = Headers(
+        lines=array("q", b"".join(piece[0] for piece in pieces)),
+        indents=list(chain.from_iterable(piece[1] for piece in pieces)),
+        numbers=list(chain.from_iterable(piece[2] for piece in pieces)),
+        authors=list(map(names.setdefault, authors, authors)),
+        body_starts=array("q", b"".join(piece[4] for piece in pieces)),
+        starts=array("q", b"".join(piece[5] for piece in pieces)),
+        end=end,
+    )
+    return headers, list(chain.from_iterable(piece[6] for piece in pieces)), list(
+        chain.from_iterable(piece[7] for piece in pieces))
+
+
+_PIECE_BYTES = 1 << 22
+# A header line after a newline, as `HEADER` reads one when the text has no whitespace but spaces
+# and newlines (authors counted in bytes, which only passes over some long non-ASCII ones).
+_HEADER_AFTER_NEWLINE = re.compile(rb"\n( *)\d{1,6}\. +\S[^\n]{0,150}? +says:? *\n(?= *\n|\1 +\S)")
+
+
+def _piece_bounds(data: bytes, b0: int, b1: int) -> list[int]:
+    """b0, then the first header line after every few megabytes, then b1."""
+    bounds = [b0]
+    target = b0 + _PIECE_BYTES
+    while target < b1:
+        m = _HEADER_AFTER_NEWLINE.search(data, target - 1, b1)
+        if m is None:
+            break
+        bounds.append(m.start() + 1)
+        target = max(target + _PIECE_BYTES, m.start() + 2)
+    bounds.append(b1)
+    return bounds
+
+
+def _indent_at(data: bytes, at: int) -> int:
+    """The spaces a line starts with (a header line: never blank)."""
+    stop = at
+    while data[stop] == 0x20:
+        stop += 1
+    return stop - at
 
 
 def _thread_end(low: bytes, b0: int, first_indent: int) -> int | None:
@@ -87,8 +150,13 @@ def _thread_end(low: bytes, b0: int, first_indent: int) -> int | None:
     return next((start for start, indent in sorted(found) if indent <= first_indent), len(low))
 
 
-def _read_lines(text: str, data: bytes, said: list[int], b0: int, b1: int, first_start: int, end: int,
-                ascii_only: bool):
+def _read_piece(text: str, data: bytes, said: list[int], b0: int, b1: int, char_b0: int, line_b0: int,
+                following: int | None, ascii_only: bool, is_clean: Callable[[], bool]):
+    """The comments whose headers are in data[b0:b1] (which starts with a header line; `said`
+    are the offsets of `eply` in it, `following` the indent of the header line at b1 unless b1
+    ends the thread): columns (lines, indents, numbers, authors, body starts, starts as array
+    bytes and lists, texts, dates), then the character offset and line number at b1. None
+    where the general path must decide."""
     import numpy as np
 
     r = np.frombuffer(data, dtype=np.uint8, count=b1 - b0, offset=b0)
@@ -124,10 +192,12 @@ def _read_lines(text: str, data: bytes, said: list[int], b0: int, b1: int, first
     cand, p, digits, author_start, says_at = cand[ok], p[ok], digits[ok], author_start[ok], says_at[ok]
     author_end = says_at - _run_back(r, says_at, author_start, (0x20,))
     last_real = len(ls) - 2 if size and r[-1] == 10 else len(ls) - 1
-    if len(cand) and cand[-1] >= last_real:
+    if following is None and len(cand) and cand[-1] >= last_real:
         return None  # the next line is the footer's or none: leave the lookahead to HEADER
-    following = cand + 1
-    is_header = blank[following] | (ind[following] > ind[cand])
+    after = cand + 1
+    is_header = blank[after] | (ind[after] > ind[cand])
+    if following is not None and len(cand) and cand[-1] == last_real:  # the line after is the next piece's
+        is_header[-1] = following > ind[cand[-1]]
     hl = cand[is_header]  # header lines
     if not len(hl) or hl[0] != 0 or (author_end[is_header] - author_start[is_header]).max() > _MAX_AUTHOR_BYTES:
         return None
@@ -156,7 +226,10 @@ def _read_lines(text: str, data: bytes, said: list[int], b0: int, b1: int, first
     c_end = np.where(dated_shape, le[clast], date_end)
     plain_end = np.where(has, le[lnb], body_start)
     columns = np.stack([ls[hl], body_start, x1, date_end, c_start, c_end, plain_end], axis=1)
-    chars = columns + first_start if ascii_only else _char_offsets(r, columns, first_start)
+    columns = np.append(columns.ravel(), size)
+    chars = columns + char_b0 if ascii_only else _char_offsets(r, columns, char_b0)
+    end = int(chars[-1])
+    chars = chars[:-1].reshape(n, 7)
     (start_c, body_start_c, x1_c, date_end_c, c_start_c, c_end_c,
      plain_end_c) = (chars[:, k] for k in range(chars.shape[1]))
     authors = _gather(r, author_start, author_end).decode("utf-8", "surrogatepass").split("\n")
@@ -209,7 +282,7 @@ def _read_lines(text: str, data: bytes, said: list[int], b0: int, b1: int, first
             return _joined_lines(r, ls, le, blank, first, last, indent)
     else:  # NUL is the separator `_joined_lines` uses
         def body_lines(first, last, indent):
-            return _dedent(_cut(text, *_char_offsets(r, np.stack([ls[first] + indent, le[last]]), first_start)), indent)
+            return _dedent(_cut(text, *_char_offsets(r, np.stack([ls[first] + indent, le[last]]), char_b0)), indent)
     texts = np.empty(n, dtype=object)
     dates = np.full(n, None, dtype=object)
     take = np.flatnonzero(~bad & dated)
@@ -224,21 +297,11 @@ def _read_lines(text: str, data: bytes, said: list[int], b0: int, b1: int, first
     take = np.flatnonzero(bad)
     if len(take):
         stops_c = np.append(start_c[1:], end)
-        clean = clean_region(text, int(body_start_c[0]), end)
+        clean = is_clean()
         for k, raw in zip(take.tolist(), _cut(text, body_start_c[take], stops_c[take])):
             texts[k], dates[k] = body_text(raw, clean)
-    line_base = text.count("\n", 0, first_start)
-    names: dict[str, str] = {}
-    headers = Headers(
-        lines=array("q", (hl + line_base).tobytes()),
-        indents=ind[hl].tolist(),
-        numbers=numbers.tolist(),
-        authors=list(map(names.setdefault, authors, authors)),
-        body_starts=array("q", body_start_c.tobytes()),
-        starts=array("q", start_c.tobytes()),
-        end=end,
-    )
-    return headers, texts.tolist(), dates.tolist()
+    return ((hl + line_b0).tobytes(), ind[hl].tolist(), numbers.tolist(), authors, body_start_c.tobytes(),
+            start_c.tobytes(), texts.tolist(), dates.tolist(), end, line_b0 + len(ls) - 1)
 
 
 def _wide_spaces(data: bytes):
@@ -390,9 +453,9 @@ def _where(r, test):
 
 
 def _char_offsets(r, columns, base: int):
-    """`columns` (byte offsets from the start of `r`, non-decreasing in row-major order) as
-    character offsets in the text, `base` being the character offset of `r[0]`: each offset
-    less the UTF-8 continuation bytes before it."""
+    """`columns` (byte offsets from the start of `r`) as character offsets in the text, `base`
+    being the character offset of `r[0]`: each offset less the UTF-8 continuation bytes before
+    it."""
     import numpy as np
 
     continuations = _where(r, lambda piece: (piece & 0xC0) == 0x80)

@@ -77,9 +77,15 @@ def columns(headers):
 
 
 @settings(max_examples=1500, deadline=None)
-@given(text=dumps())
-def test_read_usual_is_the_general_path_or_declines(text):
-    usual = read_usual(text)
+@given(text=dumps(), piece=st.sampled_from([1 << 22, 1 << 22, 1, 40, 200]))
+def test_read_usual_is_the_general_path_or_declines(text, piece):
+    import moderation.usual_dump as usual_dump
+
+    usual_dump._PIECE_BYTES, kept = piece, usual_dump._PIECE_BYTES  # small pieces: many piece boundaries
+    try:
+        usual = read_usual(text)
+    finally:
+        usual_dump._PIECE_BYTES = kept
     event("declined" if usual is None else "read by the line pass")
     if usual is None:
         return
