@@ -25,12 +25,10 @@ from __future__ import annotations
 
 import re
 from array import array
-from bisect import bisect_left
-from collections.abc import Callable
 from itertools import chain, repeat
 
 from .bodies import _DATE_AT, body_text, clean_region, posted_of
-from .dump_scan import _FOOTER_KEYS, _FOOTER_PHRASES, _SAYS, FOOTER, HEADER, MAX_AUTHOR_WORDS, Headers, indent_width
+from .dump_scan import _FOOTER_KEYS, _FOOTER_PHRASES, _SAYS, FOOTER, HEADER, MAX_AUTHOR_WORDS, Headers, footers, indent_width
 
 # Whitespace other than space and newline: `\s` in a str pattern, but not a space byte.
 _ODD_ASCII_SPACE = tuple(bytes([c]) for c in range(128) if chr(c).isspace() and c not in (10, 32))
@@ -47,46 +45,39 @@ _REPLY = b"Reply"
 def read_usual(text: str) -> tuple[Headers, list[str], list[str | None]] | None:
     """(headers, body texts, dates) as `find_headers` and `body_texts` give them, or None."""
     first = _first_header(text)
-    if first is None:
+    # A footer before the first header, or U+0130 anywhere (`footers` then reads every footer
+    # by regex): the general path decides.
+    if first is None or "\u0130" in text or footers(text[:first[0]]):
         return None
     first_start, first_indent = first
-    data = text.encode("utf-8", "surrogatepass")
-    low = data.lower()
-    ascii_only = len(data) == len(text)
-    b0 = first_start if ascii_only else len(text[:first_start].encode("utf-8", "surrogatepass"))
-    wide = None if ascii_only else _wide_spaces(data)
-    if wide is not None and wide[0]:
-        return None  # U+0130: `footers` takes its regex path
-    b1 = _thread_end(low, b0, first_indent)
-    if b1 is None or b1 <= b0 or any(data.find(odd, b0, b1) >= 0 for odd in _ODD_ASCII_SPACE):
-        return None
-    if wide is not None and len(wide[1]) and ((wide[1] >= b0) & (wide[1] < b1)).any():
-        return None
-    end = b1 if ascii_only else len(text) - len(data[b1:].decode("utf-8", "surrogatepass"))
-    # Where `reply` is, in any case (`body_text` decides for the bodies that hold one).
-    said = list(map(re.Match.start, _EPLY.finditer(low, b0, b1)))
-    del low
-    clean: list[bool] = []  # whether the whole thread is (`clean_region`), once asked
-
-    def is_clean() -> bool:
-        if not clean:
-            clean.append(clean_region(text, text.index("\n", first_start) + 1, end))
-        return clean[0]
-
-    # A piece at a time (each starting at a header line), so that the arrays per line stay small.
-    bounds = _piece_bounds(data, b0, b1)
+    # A piece of the text at a time (each starting at a header line) is encoded and read, so
+    # that its bytes and the arrays per line stay a few megabytes at any size of dump.
     pieces = []
-    char_at, line_at = first_start, text.count("\n", 0, first_start)
-    for k, (p0, p1) in enumerate(zip(bounds, bounds[1:])):
-        following = None if p1 == b1 else _indent_at(data, p1)
-        mine = said[bisect_left(said, p0):bisect_left(said, p1)]
-        piece = _read_piece(text, data, mine, p0, p1, char_at, line_at, following, ascii_only, is_clean)
+    start, line_at = first_start, text.count("\n", 0, first_start)
+    while True:
+        m = _HEADER_AFTER_NEWLINE.search(text, start + _PIECE_CHARS - 1)
+        stop = m.start() + 1 if m is not None else len(text)
+        data = text[start:stop].encode("utf-8", "surrogatepass")
+        footer = _footer_in(data, first_indent)
+        if footer is not None:
+            data, stop = data[:footer], None
+        piece = _read_piece(text, data, start, line_at, None if stop is None or stop == len(text) else
+                            _indent_at(text, stop), sum(len(piece[1]) for piece in pieces))
         if piece is None:
             return None
         pieces.append(piece)
-        char_at, line_at = piece[-2], piece[-1]
-    if char_at != end:
-        return None
+        start, line_at = piece[-2], piece[-1]
+        if stop is None or stop == len(text):
+            break
+    end = start
+    texts = list(chain.from_iterable(piece[6] for piece in pieces))
+    dates = list(chain.from_iterable(piece[7] for piece in pieces))
+    # The bodies of no usual form, each by `body_text`, as in the general path.
+    unusual = list(chain.from_iterable(piece[8] for piece in pieces))
+    if unusual:
+        clean = clean_region(text, text.index("\n", first_start) + 1, end)
+        for k, (body_start, stop) in unusual:
+            texts[k], dates[k] = body_text(text[body_start:stop], clean)
     names: dict[str, str] = {}
     authors = list(chain.from_iterable(piece[3] for piece in pieces))
     headers = Headers(
@@ -98,47 +89,28 @@ def read_usual(text: str) -> tuple[Headers, list[str], list[str | None]] | None:
         starts=array("q", b"".join(piece[5] for piece in pieces)),
         end=end,
     )
-    return headers, list(chain.from_iterable(piece[6] for piece in pieces)), list(
-        chain.from_iterable(piece[7] for piece in pieces))
+    return headers, texts, dates
 
 
-_PIECE_BYTES = 1 << 22
-# A header line after a newline, as `HEADER` reads one when the text has no whitespace but spaces
-# and newlines (authors counted in bytes, which only passes over some long non-ASCII ones).
-_HEADER_AFTER_NEWLINE = re.compile(rb"\n( *)\d{1,6}\. +\S[^\n]{0,150}? +says:? *\n(?= *\n|\1 +\S)")
+_PIECE_CHARS = 1 << 21
+# A header line after a newline, as `HEADER` reads one (the piece is declined if the line pass
+# does not read it as one too).
+_HEADER_AFTER_NEWLINE = re.compile(r"\n( *)\d{1,6}\. +\S[^\n]{0,150}? +says:? *\n(?= *\n|\1 +\S)")
 
 
-def _piece_bounds(data: bytes, b0: int, b1: int) -> list[int]:
-    """b0, then the first header line after every few megabytes, then b1."""
-    bounds = [b0]
-    target = b0 + _PIECE_BYTES
-    while target < b1:
-        m = _HEADER_AFTER_NEWLINE.search(data, target - 1, b1)
-        if m is None:
-            break
-        bounds.append(m.start() + 1)
-        target = max(target + _PIECE_BYTES, m.start() + 2)
-    bounds.append(b1)
-    return bounds
-
-
-def _indent_at(data: bytes, at: int) -> int:
+def _indent_at(text: str, at: int) -> int:
     """The spaces a line starts with (a header line: never blank)."""
-    stop = at
-    while data[stop] == 0x20:
-        stop += 1
-    return stop - at
+    return len(text[at:at + 200]) - len(text[at:at + 200].lstrip(" "))
 
 
-def _thread_end(low: bytes, b0: int, first_indent: int) -> int | None:
-    """The byte offset where `find_headers` ends the thread (the first footer indented no deeper
-    than the first header), found in the lowered UTF-8 as `dump_scan.footers` finds footers;
-    None if a footer comes before the first header (the general path then decides)."""
-    if any(low.find(key, 0, b0) >= 0 for key in _FOOTER_KEYS):
-        return None
+def _footer_in(data: bytes, first_indent: int) -> int | None:
+    """The byte offset of the first footer line in `data` indented no deeper than the first
+    header, found as `dump_scan.footers` finds footers (the phrases in the lowered bytes, then
+    each line checked against FOOTER), or None."""
+    low = data.lower()
     found: set[tuple[int, int]] = set()
     for key in _FOOTER_KEYS:
-        i = low.find(key, b0)
+        i = low.find(key)
         while i >= 0:
             line_start = low.rfind(b"\n", 0, i) + 1
             line_end = low.find(b"\n", i)
@@ -147,19 +119,24 @@ def _thread_end(low: bytes, b0: int, first_indent: int) -> int | None:
             if m and any(phrase in line for phrase in _FOOTER_PHRASES):
                 found.add((line_start, indent_width(m.group("indent"))))
             i = low.find(key, i + len(key))
-    return next((start for start, indent in sorted(found) if indent <= first_indent), len(low))
+    return next((start for start, indent in sorted(found) if indent <= first_indent), None)
 
 
-def _read_piece(text: str, data: bytes, said: list[int], b0: int, b1: int, char_b0: int, line_b0: int,
-                following: int | None, ascii_only: bool, is_clean: Callable[[], bool]):
-    """The comments whose headers are in data[b0:b1] (which starts with a header line; `said`
-    are the offsets of `eply` in it, `following` the indent of the header line at b1 unless b1
-    ends the thread): columns (lines, indents, numbers, authors, body starts, starts as array
-    bytes and lists, texts, dates), then the character offset and line number at b1. None
-    where the general path must decide."""
+def _read_piece(text: str, data: bytes, char_b0: int, line_b0: int, following: int | None, first: int):
+    """The comments whose headers are in `data`, the UTF-8 of the text from `char_b0` (line
+    `line_b0`), which starts with a header line; `following` is the indent of the header line
+    after it, None if the thread ends with it: columns (lines, indents, numbers, authors, body
+    starts, starts as array bytes and lists, texts, dates, and for each body of no usual form
+    (index from `first`, start, stop) to read by `body_text`), then the character offset and
+    line number where it ends. None where the general path must decide."""
     import numpy as np
 
-    r = np.frombuffer(data, dtype=np.uint8, count=b1 - b0, offset=b0)
+    ascii_only = data.isascii()
+    if any(odd in data for odd in _ODD_ASCII_SPACE) or (not ascii_only and _wide_spaces(data)):
+        return None
+    said = list(map(re.Match.start, _EPLY.finditer(data.lower())))  # `reply` in any case
+    r = np.frombuffer(data, dtype=np.uint8)
+    b0, b1 = 0, len(data)
     size = len(r)
     newlines = _where(r, lambda piece: piece == 10)
     ls = np.empty(len(newlines) + 1, dtype=np.int64)  # line starts and ends, in bytes from b0
@@ -295,28 +272,22 @@ def _read_piece(text: str, data: bytes, said: list[int], b0: int, b1: int, char_
     take = np.flatnonzero(~bad & ~dated)
     texts[take] = body_lines(fnb[take], lnb[take], ind[fnb[take]])
     take = np.flatnonzero(bad)
-    if len(take):
-        stops_c = np.append(start_c[1:], end)
-        clean = is_clean()
-        for k, raw in zip(take.tolist(), _cut(text, body_start_c[take], stops_c[take])):
-            texts[k], dates[k] = body_text(raw, clean)
+    stops_c = np.append(start_c[1:], end)
+    unusual = list(zip((take + first).tolist(), zip(body_start_c[take].tolist(), stops_c[take].tolist())))
     return ((hl + line_b0).tobytes(), ind[hl].tolist(), numbers.tolist(), authors, body_start_c.tobytes(),
-            start_c.tobytes(), texts.tolist(), dates.tolist(), end, line_b0 + len(ls) - 1)
+            start_c.tobytes(), texts.tolist(), dates.tolist(), unusual, end, line_b0 + len(ls) - 1)
 
 
-def _wide_spaces(data: bytes):
-    """(whether the text holds U+0130, offsets of the non-ASCII whitespace in it): the
-    multi-byte sequences checked where a byte that may start one is. `\\s` in a str regex
-    sees those spaces, a byte test would not; U+0130 sends `footers` down its regex path."""
+def _wide_spaces(data: bytes) -> bool:
+    """Whether the UTF-8 holds non-ASCII whitespace (which `\\s` in a str regex sees and a
+    byte test would not): the multi-byte sequences checked where a byte that may start one is."""
     import numpy as np
 
     r = np.frombuffer(data, dtype=np.uint8)
     lead = _where(r, lambda piece: (piece >= 0xC2) & (piece <= 0xE3))
     window = r[np.minimum(lead[:, None] + np.arange(3), len(r) - 1)].astype(np.uint32)
     code = (window[:, 0] << 16) | (window[:, 1] << 8) | window[:, 2]
-    dotted_i = bool(((code >> 8) == 0xC4B0).any())
-    return dotted_i, lead[np.isin(code, _WIDE_CODES[0]) | np.isin(code >> 8, _WIDE_CODES[1])]
-
+    return bool(np.isin(code, _WIDE_CODES[0]).any() or np.isin(code >> 8, _WIDE_CODES[1]).any())
 
 def _gather(r, starts, stops, separators=10) -> bytes:
     """The byte ranges [start, stop) of `r`, each followed by its separator (a newline unless

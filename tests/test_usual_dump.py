@@ -81,11 +81,11 @@ def columns(headers):
 def test_read_usual_is_the_general_path_or_declines(text, piece):
     import moderation.usual_dump as usual_dump
 
-    usual_dump._PIECE_BYTES, kept = piece, usual_dump._PIECE_BYTES  # small pieces: many piece boundaries
+    usual_dump._PIECE_CHARS, kept = piece, usual_dump._PIECE_CHARS  # small pieces: many piece boundaries
     try:
         usual = read_usual(text)
     finally:
-        usual_dump._PIECE_BYTES = kept
+        usual_dump._PIECE_CHARS = kept
     event("declined" if usual is None else "read by the line pass")
     if usual is None:
         return
