@@ -31,7 +31,8 @@ from .bodies import body_texts, clean_region, parse_posted
 from .dump_scan import _PLUS_ONE, Headers, find_headers, indent_step
 from .errors import ParseError
 from .quote_filter import quote_windows
-from .quotes import MIN_WORDS, Quotable, cut_quotes, cut_spans, grams8, normal_words, split_quotes
+from .quotes import (MIN_WORDS, Quotable, cut_quotes, cut_spans, grams8, normal_words, normal_words_many,
+                     split_quotes)
 from .thread import Comment, Thread
 
 __all__ = ["parse_dump", "parse_posted"]
@@ -128,32 +129,35 @@ def _cut_found_quotes(bodies: list[str], parents: array, last, comments: list[Co
     firsts = np.flatnonzero(new)
     lasts = np.append(firsts[1:], len(replies)) - 1
     n = MIN_WORDS
+    passages = list(zip(replies[firsts].tolist(), ancestors[firsts].tolist(), at[firsts].tolist(),
+                        at[lasts].tolist(), offset[firsts].tolist()))
+    del new, firsts, lasts, offset
     words: dict[int, list[str]] = {}  # normal words of the comments still to be compared
     reply = -1
     runs: list[tuple[int, int]] = []  # the reply's checked runs of hits: (first, last)
-    done = 0
-    for r, a, first, last_at, shift in zip(replies[firsts].tolist(), ancestors[firsts].tolist(),
-                                           at[firsts].tolist(), at[lasts].tolist(), offset[firsts].tolist()):
-        if r != reply:
-            if runs:
-                _cut_runs(bodies, parents, comments, reply, runs)
-                runs = []
-            reply = r
-            done += 1
-            if done % 1024 == 0:  # forget the words of comments whose replies are all behind
-                words = {c: w for c, w in words.items() if last[c] >= r}
-        mine = words.get(r)
-        if mine is None:
-            mine = words[r] = normal_words(bodies[r])
-        theirs = words.get(a)
-        if theirs is None:
-            theirs = words[a] = normal_words(bodies[a])
-        if mine[first:last_at + n] == theirs[first + shift:last_at + shift + n]:
-            runs.append((first, last_at))
-        else:  # a collision somewhere: each run alone
-            runs += [(i, i) for i in range(first, last_at + 1) if mine[i:i + n] == theirs[i + shift:i + shift + n]]
+    for begin in range(0, len(passages), _PASSAGES_AT_ONCE):
+        chunk = passages[begin:begin + _PASSAGES_AT_ONCE]
+        # Forget the words of comments whose replies are all behind; normalise the chunk's
+        # others in one batch (`normal_words_many`).
+        words = {c: w for c, w in words.items() if last[c] >= chunk[0][0]}
+        needed = sorted({c for r, a, *_ in chunk for c in (r, a)}.difference(words))
+        words.update(zip(needed, normal_words_many(list(map(bodies.__getitem__, needed)))))
+        for r, a, first, last_at, shift in chunk:
+            if r != reply:
+                if runs:
+                    _cut_runs(bodies, parents, comments, reply, runs)
+                    runs = []
+                reply = r
+            mine, theirs = words[r], words[a]
+            if mine[first:last_at + n] == theirs[first + shift:last_at + shift + n]:
+                runs.append((first, last_at))
+            else:  # a collision somewhere: each run alone
+                runs += [(i, i) for i in range(first, last_at + 1) if mine[i:i + n] == theirs[i + shift:i + shift + n]]
     if runs:
         _cut_runs(bodies, parents, comments, reply, runs)
+
+
+_PASSAGES_AT_ONCE = 1024  # passages whose comments' words are made in one batch
 
 
 def _cut_runs(bodies: list[str], parents: array, comments: list[Comment], k: int, runs: list[tuple[int, int]]) -> None:

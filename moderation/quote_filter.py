@@ -17,10 +17,7 @@ costs an exact check, never a quote.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Sequence
-from itertools import accumulate
-from operator import add
 
 from .quotes import _ASCII_PUNCT, _WIDE_PUNCT, MIN_WORDS
 
@@ -39,8 +36,11 @@ _ASCII_SPACES = bytes(c for c in range(0x80) if chr(c).isspace())
 # character and its lower case fold alike whenever the lower case is one non-ASCII character.
 # Only two characters lower otherwise (tested over all of Unicode): the Kelvin sign (to "k") and
 # the dotted capital I (to "i" and a combining dot), which `normal_bytes` respells first.
+# Also every ASCII whitespace byte is made a space and the other control bytes (word bytes)
+# are moved above the marker (NUL, which parts texts, stays), so that a byte is a space or NUL exactly when it is <= 0x20.
 _MARK = 0xC0
-_FOLD = bytes(range(0x80)).lower() + bytes(range(0x80, 0xC0)) + bytes([_MARK]) * 0x40
+_FOLD = bytes(0x20 if chr(c).isspace() else c + 0xC0 if 0 < c < 0x20 else c for c in bytes(range(0x80)).lower()) \
+    + bytes(range(0x80, 0xC0)) + bytes([_MARK]) * 0x40
 _FOLD_DELETE = _ASCII_PUNCT + bytes(range(0x80, 0xC0))
 _KELVIN, _DOTTED_I = 0x212A, 0x130
 # What happens to a non-ASCII character's lead byte before the fold: deleted (punctuation; its
@@ -51,6 +51,7 @@ _LEAD_BYTE = bytes([0, 0x80, 0x20, ord("k"), ord("i")])
 
 _BATCH_CHARS = 1 << 20  # texts normalised and hashed at a time: bounded temporary arrays
 _Q = 0x9E3779B97F4A7C15  # window hash base
+_STEP = 256  # texts whose lengths are summed at a time when cutting batches
 _WIDE_GROUP = 32  # runs of one hash paired all with all; more walk the tree
 
 
@@ -137,7 +138,7 @@ def window_hashes(data: bytes):
     buf = pad + data + pad
     a = np.frombuffer(buf, dtype=np.uint8)
     # Padding is space, so word starts and ends alternate: start, end, start, ...
-    space = _SPACE_TABLE().take(a)
+    space = a <= 0x20
     edges = np.flatnonzero(space[1:] != space[:-1])
     del space
     edges += 1
@@ -170,16 +171,6 @@ def window_hashes(data: bytes):
     return hashed[inside], inside, firsts, words
 
 
-def _SPACE_TABLE():
-    table = _TABLES.get("space")
-    if table is None:
-        import numpy as np
-
-        table = _TABLES["space"] = np.zeros(256, dtype=bool)
-        table[list(_ASCII_SPACES) + [0]] = True
-    return table
-
-
 def _LOW_MASKS():
     table = _TABLES.get("masks")
     if table is None:
@@ -201,16 +192,22 @@ def quote_windows(texts: Sequence[str], parents: Sequence[int], last: Sequence[i
     import numpy as np
 
     n = len(texts)
-    ends = list(accumulate(map(len, texts)))  # characters up to each text's end, NULs included
-    ends = list(map(add, ends, range(1, n + 1)))
-    total = ends[-1] if n else 0
+    # Batches of about _BATCH_CHARS characters (NULs included), cut every _STEP texts at most.
+    stops = []
+    total = size = 0
+    for i in range(0, n, _STEP):
+        size += sum(map(len, texts[i:i + _STEP])) + len(texts[i:i + _STEP])
+        if size >= _BATCH_CHARS:
+            stops.append(min(i + _STEP, n))
+            total += size
+            size = 0
+    total += size
+    if not stops or stops[-1] != n:
+        stops.append(n)
     # One sort of (hash, word number) packed in 64 bits: the top bits of the hash (fewer bits
     # only mean more collisions), the run's first word below them (there are fewer words than
     # characters), so equal hashes come out in document order.
     bits = np.uint64(max(total, 2).bit_length())
-    # Batches of about _BATCH_CHARS characters: each ends with the text that crosses a multiple.
-    stops = sorted({min(bisect_left(ends, cut) + 1, n) for cut in range(_BATCH_CHARS, total, _BATCH_CHARS)} | {n})
-    del ends
     # The keys go into one array, sized from the first batch's runs per character (and grown if
     # that was short), and are compared a slice at a time: no second copy of them is ever held.
     key = np.empty(0, dtype=np.uint64)
