@@ -24,12 +24,6 @@ from .quotes import _ASCII_PUNCT, _WIDE_PUNCT, MIN_WORDS
 # Non-ASCII whitespace (what `str.split` splits on). (That these are all of them is tested:
 # tests/test_quote_filter.py.)
 _WIDE_SPACE_CODES = (0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000)
-_WIDE_SPACES: dict[bytes, list[bytes]] = {}
-for _code in _WIDE_SPACE_CODES:
-    assert chr(_code).isspace()
-    _seq = chr(_code).encode("utf-8")
-    _WIDE_SPACES.setdefault(_seq[:2], []).append(_seq)
-_ASCII_SPACES = bytes(c for c in range(0x80) if chr(c).isspace())
 
 # The fold: ASCII letters lowered, ASCII punctuation and UTF-8 continuation bytes deleted, every
 # UTF-8 lead byte made the marker. So each non-ASCII character becomes one marker byte, and a
@@ -37,7 +31,8 @@ _ASCII_SPACES = bytes(c for c in range(0x80) if chr(c).isspace())
 # Only two characters lower otherwise (tested over all of Unicode): the Kelvin sign (to "k") and
 # the dotted capital I (to "i" and a combining dot), which `normal_bytes` respells first.
 # Also every ASCII whitespace byte is made a space and the other control bytes (word bytes)
-# are moved above the marker (NUL, which parts texts, stays), so that a byte is a space or NUL exactly when it is <= 0x20.
+# are moved above the marker (NUL, which parts texts, stays): a byte is a space or NUL exactly
+# when it is <= 0x20.
 _MARK = 0xC0
 _FOLD = bytes(0x20 if chr(c).isspace() else c + 0xC0 if 0 < c < 0x20 else c for c in bytes(range(0x80)).lower()) \
     + bytes(range(0x80, 0xC0)) + bytes([_MARK]) * 0x40

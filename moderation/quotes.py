@@ -243,14 +243,18 @@ def cut_spans(text: str, spans: list[list[int]]) -> tuple[str, list[str]] | None
     None if the text has fewer word tokens than that (never, as its words are its tokens: the
     caller then takes `split_quotes`)."""
     end_token = spans[-1][1]
-    bounds = list(accumulate(map(len, _WORD_TOKEN_SPLIT.split(text, end_token + 1))))
-    if len(bounds) < 2 * end_token + 3:
+    # separator, token, separator, token, ..., the rest after token `end_token`
+    parts = _WORD_TOKEN_SPLIT.split(text, end_token + 1)
+    if len(parts) < 2 * end_token + 3:
         return None
     quotes: list[str] = []
     pieces: list[str] = []
     cursor = 0
     for first, last in spans:
-        start, end = bounds[2 * first], bounds[2 * last + 1]
+        # Token k starts after parts[:2k + 1] and ends after parts[:2k + 2]; the last one ends
+        # where the rest begins.
+        start = len(parts[0]) if first == 0 else sum(map(len, parts[:2 * first + 1]))
+        end = len(text) - len(parts[-1]) if last == end_token else sum(map(len, parts[:2 * last + 2]))
         quotes.append(text[start:end])
         pieces.append(text[cursor:start])
         cursor = end

@@ -164,7 +164,8 @@ def test_word_token_is_the_old_pattern(text):
     assert [m.span() for m in _WORD_TOKEN.finditer(text)] == [m.span() for m in OLD_WORD_TOKEN.finditer(text)]
 
 
-TIDY_ALPHABET = ["a", "b", "É", " ", "  ", "\t", "\n", "\n\n", "\n\n\n", "“", "”", ">", ":", ".", "-", "\u00a0", "\u2003", "\r"]
+TIDY_ALPHABET = ["a", "b", "É", " ", "  ", "\t", "\n", "\n\n", "\n\n\n", "“", "”", ">", ":", ".", "-",
+                 "\u00a0", "\u2003", "\r"]
 
 
 @settings(max_examples=600, deadline=None)
@@ -186,12 +187,13 @@ def spans_of(hits):
     return spans
 
 
-quote_text = st.lists(st.tuples(st.sampled_from(["a", "B", "c,", "“d”", "é", "Σς", "—", "...", "x'y", ">", "\x00"]),
+quote_text = st.lists(st.tuples(st.sampled_from(["a", "B", "c,", "“d”", "é", "Σς", "—", "...", "x'y", ">",
+                                                "\x00"]),
                                 st.sampled_from([" ", "\n", "\n\n", "\t", "  ", "\u00a0", " \n "])),
                       min_size=4, max_size=40).map(lambda pairs: "".join(w + s for w, s in pairs))
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(own=st.lists(quote_text, min_size=1, max_size=3), ancestors=st.lists(quote_text, min_size=1, max_size=3),
        data=st.data())
 def test_cut_spans_is_cut_quotes(own, ancestors, data):
