@@ -30,8 +30,9 @@ from .article import parse_article
 from .bodies import body_texts, clean_region, parse_posted
 from .dump_scan import _PLUS_ONE, Headers, find_headers, indent_step
 from .errors import ParseError
-from .quote_filter import quote_candidates
-from .quotes import MIN_WORDS, Quotable, cut_quotes, grams8, normal_words
+from .quote_filter import quote_windows
+from .quotes import (MIN_WORDS, Quotable, cut_quotes, cut_spans, grams8, normal_words, normal_words_many,
+                     split_quotes)
 from .thread import Comment, Thread
 from .usual_dump import read_usual
 
@@ -116,18 +117,95 @@ def _build_tree(text: str, headers: Headers, bodies: list[str], dates: list[str 
                         map(_PLUS_ONE, headers.lines))
     else:
         parents, last = _tree_loop(headers, levels, remainders, bodies, dates, base, step, comments, problems)
-    candidates = quote_candidates(bodies, parents, last)
-    if candidates is None:  # a body holds NUL: every reply may quote any ancestor
-        candidates = {k: set(_ancestors(parents, k)) for k in range(n) if parents[k] >= 0}
+    found = quote_windows(bodies, parents, last)
+    if found is None:  # a body holds NUL: every reply may quote any ancestor
+        _cut_quotes_everywhere(bodies, parents, last, comments)
+    else:
+        _cut_found_quotes(bodies, parents, last, comments, found)
+
+
+def _cut_found_quotes(bodies: list[str], parents: array, last, comments: list[Comment], found) -> None:
+    """Take the quotes out of the replies `quote_windows` names, checking its rows exactly.
+
+    Its rows are runs of 8 words that hash alike in a reply and an ancestor; consecutive rows
+    along one diagonal (the same reply, ancestor and offset between them) are one copied
+    passage, checked by one comparison of word lists (each row alone only if that fails: a
+    collision). The runs that check out are exactly the reply's 8-word runs some ancestor has
+    (every such run is a row), which is what `cut_quotes` cuts by; their tokens are found only
+    as far as the last quoted one (`cut_spans`)."""
+    import numpy as np
+
+    replies, at, ancestors, there = found
+    if not len(replies):
+        return
+    offset = there - at
+    new = np.ones(len(replies), dtype=bool)
+    new[1:] = ((replies[1:] != replies[:-1]) | (ancestors[1:] != ancestors[:-1]) | (offset[1:] != offset[:-1])
+               | (at[1:] != at[:-1] + 1))
+    firsts = np.flatnonzero(new)
+    lasts = np.append(firsts[1:], len(replies)) - 1
+    n = MIN_WORDS
+    passages = list(zip(replies[firsts].tolist(), ancestors[firsts].tolist(), at[firsts].tolist(),
+                        at[lasts].tolist(), offset[firsts].tolist()))
+    del new, firsts, lasts, offset
+    words: dict[int, list[str]] = {}  # normal words of the comments still to be compared
+    reply = -1
+    runs: list[tuple[int, int]] = []  # the reply's checked runs of hits: (first, last)
+    for begin in range(0, len(passages), _PASSAGES_AT_ONCE):
+        chunk = passages[begin:begin + _PASSAGES_AT_ONCE]
+        # Forget the words of comments whose replies are all behind; normalise the chunk's
+        # others in one batch (`normal_words_many`).
+        words = {c: w for c, w in words.items() if last[c] >= chunk[0][0]}
+        needed = sorted({c for r, a, *_ in chunk for c in (r, a)}.difference(words))
+        words.update(zip(needed, normal_words_many(list(map(bodies.__getitem__, needed)))))
+        for r, a, first, last_at, shift in chunk:
+            if r != reply:
+                if runs:
+                    _cut_runs(bodies, parents, comments, reply, runs)
+                    runs = []
+                reply = r
+            mine, theirs = words[r], words[a]
+            if mine[first:last_at + n] == theirs[first + shift:last_at + shift + n]:
+                runs.append((first, last_at))
+            else:  # a collision somewhere: each run alone
+                runs += [(i, i) for i in range(first, last_at + 1) if mine[i:i + n] == theirs[i + shift:i + shift + n]]
+    if runs:
+        _cut_runs(bodies, parents, comments, reply, runs)
+
+
+_PASSAGES_AT_ONCE = 1024  # passages whose comments' words are made in one batch
+
+
+def _cut_runs(bodies: list[str], parents: array, comments: list[Comment], k: int, runs: list[tuple[int, int]]) -> None:
+    """Cut reply k by its runs of hits (first and last 8-word run of each), as `cut_quotes`
+    would: runs that overlap or touch make one span."""
+    n = MIN_WORDS
+    runs.sort()
+    spans: list[list[int]] = []
+    for first, last in runs:
+        if spans and first <= spans[-1][1] + 1:
+            spans[-1][1] = max(spans[-1][1], last + n - 1)
+        else:
+            spans.append([first, last + n - 1])
+    cut = cut_spans(bodies[k], spans)
+    if cut is None:  # defensive: tokens and words disagree, take the plain definition
+        cut = split_quotes(bodies[k], [Quotable(bodies[a]) for a in reversed(_ancestors(parents, k))])
+    comments[k].text, comments[k].quotes = cut
+
+
+def _cut_quotes_everywhere(bodies: list[str], parents: array, last, comments: list[Comment]) -> None:
+    """Every reply against every ancestor (a body holds NUL, which the filter cannot join)."""
     runs: dict[int, set] = {}  # each quoted comment's 8-word runs, made once
-    for done, k in enumerate(sorted(candidates)):
-        if done % 1024 == 1023:  # forget the runs of comments whose replies are all behind
+    for k in range(len(bodies)):
+        if parents[k] < 0:
+            continue
+        if k % 1024 == 1023:  # forget the runs of comments whose replies are all behind
             runs = {a: grams for a, grams in runs.items() if last[a] >= k}
         words = normal_words(bodies[k])
         if len(words) < MIN_WORDS:
             continue
         quoted: set = set()
-        for a in candidates[k]:
+        for a in _ancestors(parents, k):
             grams = runs.get(a)
             if grams is None:
                 grams = runs[a] = grams8(normal_words(bodies[a]))

@@ -1,65 +1,127 @@
-"""Which replies may quote an ancestor: one vectorised pass over every comment of a dump.
+"""Which replies may quote an ancestor, and where: one vectorised pass over every comment of a dump.
 
 A quote is a run of `MIN_WORDS` (8) normalised words that a reply shares with one of its
-ancestors (`quotes.split_quotes`). Asking that of each reply from Python costs a word list, a
-set of 4-word blocks and a set of 4-grams per comment. Here every comment's normalised words
-are hashed at once with numpy: each word by a polynomial hash of its UTF-8 bytes, each run of 8
-words by a polynomial of its word hashes. Equal word runs always get equal hashes, so a reply
-that shares no 8-word hash with an ancestor shares no 8 words with it and has no quote; the few
-that do (hash collisions included) are then checked exactly by `split_quotes`.
+ancestors (`quotes.split_quotes`). Asking that of each reply from Python costs a word list and a
+set of 8-grams per comment. Here every comment's words are hashed at once with numpy: each word
+from its bytes, each run of 8 words by a polynomial of its word hashes. Equal word runs always
+get equal hashes, so a reply that shares no 8-word hash with an ancestor shares no 8 words with
+it and has no quote; for the few that do (hash collisions included) the filter names the reply,
+the ancestor and where the run starts in each, and `parse._build_tree` checks those words exactly.
 
-The words are exactly `quotes.normal_words`: the texts are normalised as one string (as
-`normal_words_many` does), every whitespace character `str.split` knows becomes a space byte,
-and a word is a maximal run of other bytes.
+The words hashed are a coarser form of `quotes.normal_words`, made from the UTF-8 bytes with a
+few C-level passes and no `str.lower`: every normal word with each non-ASCII character turned
+into one marker byte (`fold_word`). Equal normal words give equal folded words (the fold is a
+function of the normal word), so nothing is missed; different words may fold alike, which
+costs an exact check, never a quote.
 """
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Sequence
 
 from .quotes import _ASCII_PUNCT, _WIDE_PUNCT, MIN_WORDS
 
-# Non-ASCII whitespace (what `str.split` splits on) in UTF-8, grouped by a prefix that has to be
-# present for any of them to be: a handful of searches per batch in the usual text. (That these
-# are all of them is tested: tests/test_quote_filter.py.)
-_WIDE_SPACES: dict[bytes, list[bytes]] = {}
-for _code in (0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000):
-    assert chr(_code).isspace()
-    _seq = chr(_code).encode("utf-8")
-    _WIDE_SPACES.setdefault(_seq[:2], []).append(_seq)
-_ASCII_SPACES = bytes(c for c in range(0x80) if chr(c).isspace())
+# Non-ASCII whitespace (what `str.split` splits on). (That these are all of them is tested:
+# tests/test_quote_filter.py.)
+_WIDE_SPACE_CODES = (0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000)
+
+# The fold: ASCII letters lowered, ASCII punctuation and UTF-8 continuation bytes deleted, every
+# UTF-8 lead byte made the marker. So each non-ASCII character becomes one marker byte, and a
+# character and its lower case fold alike whenever the lower case is one non-ASCII character.
+# Only two characters lower otherwise (tested over all of Unicode): the Kelvin sign (to "k") and
+# the dotted capital I (to "i" and a combining dot), which `normal_bytes` respells first.
+# Also every ASCII whitespace byte is made a space and the other control bytes (word bytes)
+# are moved above the marker (NUL, which parts texts, stays): a byte is a space or NUL exactly
+# when it is <= 0x20.
+_MARK = 0xC0
+_FOLD = bytes(0x20 if chr(c).isspace() else c + 0xC0 if 0 < c < 0x20 else c for c in bytes(range(0x80)).lower()) \
+    + bytes(range(0x80, 0xC0)) + bytes([_MARK]) * 0x40
+_FOLD_DELETE = _ASCII_PUNCT + bytes(range(0x80, 0xC0))
+_KELVIN, _DOTTED_I = 0x212A, 0x130
+# What happens to a non-ASCII character's lead byte before the fold: deleted (punctuation; its
+# continuation bytes go anyway), a space, "k" (Kelvin) or "i" (dotted I, its continuation byte
+# becoming the marker: "i" and the combining dot).
+_DELETE, _SPACE, _K, _I = 1, 2, 3, 4
+_LEAD_BYTE = bytes([0, 0x80, 0x20, ord("k"), ord("i")])
 
 _BATCH_CHARS = 1 << 20  # texts normalised and hashed at a time: bounded temporary arrays
 _Q = 0x9E3779B97F4A7C15  # window hash base
+_STEP = 256  # texts whose lengths are summed at a time when cutting batches
+_WIDE_GROUP = 32  # runs of one hash paired all with all; more walk the tree
+
+
+def fold_word(word: str) -> bytes:
+    """A normal word (lower case, no punctuation) as the filter hashes it: UTF-8 with each
+    non-ASCII character one marker byte."""
+    return word.encode("utf-8", "surrogatepass").translate(_FOLD, _FOLD_DELETE)
 
 
 def normal_bytes(texts: Sequence[str]) -> bytes | None:
-    """The texts lowered, without punctuation, joined by NUL, as UTF-8 with all whitespace a
-    space byte: `normal_words(t)` of each text is its piece split on spaces. None if a text
-    holds NUL itself (the caller then takes the slow path)."""
-    joined = "\x00".join(texts)
-    if joined.count("\x00") != max(len(texts) - 1, 0):
+    """The texts joined by NUL, folded: whitespace is space bytes, and the pieces between them
+    are `fold_word` of `normal_words(t)`, text by text. None if a text holds NUL itself (the
+    caller then takes the slow path).
+
+    One `encode`, one numpy look at the non-ASCII characters (only wide punctuation, wide
+    spaces, the Kelvin sign and the dotted I need anything before the fold) and one
+    `translate`: about a third of lowering the str."""
+    buf = bytearray("\x00".join(texts), "utf-8", "surrogatepass")
+    if buf.count(0) != max(len(texts) - 1, 0):
         return None
-    low = joined.lower()
-    if not low.isascii():
-        for mark in _WIDE_PUNCT:
-            if mark in low:
-                low = low.replace(mark, "")
-    data = low.encode("utf-8", "surrogatepass").translate(None, _ASCII_PUNCT)
-    for prefix, seqs in _WIDE_SPACES.items():
-        if prefix in data:
-            for seq in seqs:
-                data = data.replace(seq, b" ")
-    return data
+    if not buf.isascii():
+        _respell_wide(buf)
+    return buf.translate(_FOLD, _FOLD_DELETE)
+
+
+def _respell_wide(buf: bytearray) -> None:
+    """In place: the wide punctuation marks' bytes all made continuation bytes (deleted by the
+    fold), each wide space a space byte followed by continuation bytes, the Kelvin sign "k"
+    and the dotted capital I "i" and a lead byte (the marker)."""
+    import numpy as np
+
+    a = np.frombuffer(buf, dtype=np.uint8)
+    lead = np.flatnonzero(a >= 0xC2)
+    lead = lead[a[lead] < 0xF0]  # four-byte characters (astral) need nothing
+    if not len(lead):
+        return
+    b0 = a[lead].astype(np.int32)
+    b1 = (a[lead + 1] & 0x3F).astype(np.int32)
+    three = b0 >= 0xE0
+    code = (b0 & 0x1F) << 6 | b1
+    code[three] = (b0[three] & 0x0F) << 12 | b1[three] << 6 | (a[lead[three] + 2] & 0x3F)
+    act = _ACTIONS()[code]
+    chosen = np.flatnonzero(act)
+    if not len(chosen):
+        return
+    at, act, three = lead[chosen], act[chosen], three[chosen]
+    a[at + 1] = 0x80
+    a[at[three] + 2] = 0x80
+    a[at] = np.frombuffer(_LEAD_BYTE, dtype=np.uint8)[act]
+    a[at[act == _I] + 1] = _MARK
+
+
+_TABLES: dict[str, object] = {}
+
+
+def _ACTIONS():
+    """What `_respell_wide` does with each character below U+10000 (0: nothing)."""
+    table = _TABLES.get("actions")
+    if table is None:
+        import numpy as np
+
+        table = _TABLES["actions"] = np.zeros(0x10000, dtype=np.uint8)
+        table[[ord(c) for c in _WIDE_PUNCT]] = _DELETE
+        table[[c for c in _WIDE_SPACE_CODES]] = _SPACE
+        table[_KELVIN], table[_DOTTED_I] = _K, _I
+    return table
 
 
 _C1, _C2, _C3 = 0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9
 
 
-def window_hashes(data: bytes, first: int):
-    """(hash, comment) of every run of MIN_WORDS words inside one comment of `data` (as from
-    `normal_bytes`; comment numbers start at `first`).
+def window_hashes(data: bytes):
+    """(hashes, windows, firsts, words) of `data` (as from `normal_bytes`): the hash of every run
+    of MIN_WORDS words inside one text, the number of the run's first word (words numbered
+    from 0 over all of `data`), each text's first word number, and how many words there are.
 
     A word's hash is made of its first eight bytes, its last eight bytes and its length (read as
     unaligned 8-byte integers at the word's ends, masked to the word): equal words hash equal,
@@ -70,42 +132,38 @@ def window_hashes(data: bytes, first: int):
     pad = bytes(8)
     buf = pad + data + pad
     a = np.frombuffer(buf, dtype=np.uint8)
-    is_space = _SPACE_TABLE()[a].view(np.int8)
-    edge = np.diff(is_space)  # padding is space, so every word starts and ends inside
-    starts = np.flatnonzero(edge == -1) + 1
-    ends = np.flatnonzero(edge == 1) + 1
-    m = len(starts) - (MIN_WORDS - 1)
+    # Padding is space, so word starts and ends alternate: start, end, start, ...
+    space = a <= 0x20
+    edges = np.flatnonzero(space[1:] != space[:-1])
+    del space
+    edges += 1
+    starts, ends = edges[0::2], edges[1::2]
+    nuls = np.flatnonzero(a == 0)[8:-8]
+    firsts = np.concatenate(([0], np.searchsorted(starts, nuls)))
+    words = len(starts)
+    m = words - (MIN_WORDS - 1)
     if m <= 0:
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64), firsts, words
     eights = np.ndarray(shape=(len(buf) - 7,), dtype="<u8", buffer=buf, strides=(1,))
     length = ends - starts
-    kept = np.minimum(length, 8).astype(np.uint64)
+    kept = np.minimum(length, 8)
     with np.errstate(over="ignore"):
-        head = eights[starts] & _LOW_MASKS()[kept]
-        tail = eights[ends - 8] >> ((np.uint64(8) - kept) * np.uint64(8))
-        words = head * np.uint64(_C1) + tail * np.uint64(_C2) + length.astype(np.uint64) * np.uint64(_C3)
-        runs = words[:m].copy()
-        q = np.uint64(1)
-        for k in range(1, MIN_WORDS):
-            q = q * np.uint64(_Q)
-            runs += words[k:k + m] * q
-    nuls = np.flatnonzero(a == 0)
-    comment = np.searchsorted(nuls[8:len(nuls) - 8], starts) + first  # NULs of `data` before each word
-    inside = comment[:m] == comment[MIN_WORDS - 1:]
-    return runs[inside], comment[:m][inside]
-
-
-_TABLES: dict[str, object] = {}
-
-
-def _SPACE_TABLE():
-    table = _TABLES.get("space")
-    if table is None:
-        import numpy as np
-
-        table = _TABLES["space"] = np.zeros(256, dtype=bool)
-        table[list(_ASCII_SPACES) + [0]] = True
-    return table
+        head = eights[starts] & _LOW_MASKS().take(kept)
+        tail = eights[ends - 8] >> ((8 - kept).astype(np.uint64) * np.uint64(8))
+        del kept
+        hashed = head * np.uint64(_C1)
+        hashed += tail * np.uint64(_C2)
+        hashed += length.astype(np.uint64) * np.uint64(_C3)
+        del head, tail, length, starts, ends
+        # sum of hashed[i + k] * Q**k for k < 8, by doubling: pairs, fours, eights.
+        q = np.uint64(_Q)
+        for span in (1, 2, 4):
+            hashed = hashed[:-span] + hashed[span:] * q
+            q = q * q
+    # A run lies inside one text when no text starts within its last seven words.
+    text_of_word = np.cumsum(np.bincount(firsts[1:], minlength=words + 1)[:words])
+    inside = np.flatnonzero(text_of_word[:m] == text_of_word[MIN_WORDS - 1:])
+    return hashed[inside], inside, firsts, words
 
 
 def _LOW_MASKS():
@@ -117,47 +175,70 @@ def _LOW_MASKS():
     return table
 
 
-def quote_candidates(texts: Sequence[str], parents: Sequence[int],
-                     last: Sequence[int]) -> dict[int, set[int]] | None:
-    """The replies that share an 8-word hash with an ancestor, each with those ancestors: every
-    reply with a quote is among them, with every ancestor it quotes. `parents[k]` is comment
-    k's parent (-1 for none), `last[k]` its last descendant (comments in document order, so k's
-    subtree is k..last[k]). None when some text holds NUL (the caller checks every reply)."""
+def quote_windows(texts: Sequence[str], parents: Sequence[int], last: Sequence[int]):
+    """Where replies may repeat an ancestor: (replies, at, ancestors, there), int64 arrays, one
+    row per 8-word run of a reply whose hash equals that of a run of an ancestor: run `at` (its
+    first word's number among the reply's normal words) of `replies[k]` may be run `there` of
+    `ancestors[k]`. Rows are sorted by reply, ancestor, `there - at`, `at`, so one copied
+    passage is consecutive rows. Every 8-word run a reply shares with an ancestor is a row.
+    `parents[k]` is comment k's parent (-1 for none), `last[k]` its last descendant (comments
+    in document order, so k's subtree is k..last[k]). None when some text holds NUL (the caller
+    checks every reply)."""
     import numpy as np
 
-    # One sort of (hash, owner) packed in 64 bits: the top bits of the hash (fewer bits only mean
-    # more collisions), the owner below them, so equal hashes come out with owners ascending.
-    bits = np.uint64(max(len(texts) - 1, 1).bit_length())
+    n = len(texts)
+    # Batches of about _BATCH_CHARS characters (NULs included), cut every _STEP texts at most.
+    stops = []
+    total = size = 0
+    for i in range(0, n, _STEP):
+        size += sum(map(len, texts[i:i + _STEP])) + len(texts[i:i + _STEP])
+        if size >= _BATCH_CHARS:
+            stops.append(min(i + _STEP, n))
+            total += size
+            size = 0
+    total += size
+    if not stops or stops[-1] != n:
+        stops.append(n)
+    # One sort of (hash, word number) packed in 64 bits: the top bits of the hash (fewer bits
+    # only mean more collisions), the run's first word below them (there are fewer words than
+    # characters), so equal hashes come out in document order.
+    bits = np.uint64(max(total, 2).bit_length())
     # The keys go into one array, sized from the first batch's runs per character (and grown if
     # that was short), and are compared a slice at a time: no second copy of them is ever held.
-    total_chars = sum(map(len, texts)) + len(texts)
     key = np.empty(0, dtype=np.uint64)
-    filled = done = 0
+    firsts = []
+    filled = done_chars = word_base = 0
     start = 0
-    while start < len(texts):
-        stop, size = start, 0
-        while stop < len(texts) and (size < _BATCH_CHARS or stop == start):
-            size += len(texts[stop]) + 1
-            stop += 1
-        done += size
+    for stop in stops:
+        if stop <= start:
+            continue
         data = normal_bytes(texts[start:stop])
         if data is None:
             return None
-        h, c = window_hashes(data, start)
+        done_chars += len(data) + 1
+        h, w, f, words = window_hashes(data)
+        del data
+        f += word_base
+        firsts.append(f)
         h >>= bits
         h <<= bits
-        h |= c.astype(np.uint64)
-        del c
+        w += word_base
+        h |= w.astype(np.uint64)
+        del w
         if filled + len(h) > len(key):
-            guess = int(total_chars * (filled + len(h)) / done * 1.1) + 1024
+            guess = int(total * (filled + len(h)) / done_chars * 1.1) + 1024
             key = np.resize(key, max(guess, filled + len(h)))
         key[filled:filled + len(h)] = h
         filled += len(h)
+        word_base += words
         start = stop
-    found: dict[int, set[int]] = {}
+    none = np.zeros(0, dtype=np.int64)
+    found = (none, none, none, none)
     key = key[:filled]
-    if not filled:
+    if filled < 2:
         return found
+    first_word = np.concatenate(firsts) if firsts else none
+    del firsts
     key.sort()
     equal = np.empty(filled - 1, dtype=bool)  # key i and key i + 1 share a hash
     for i in range(0, filled - 1, _BATCH_CHARS):
@@ -167,32 +248,78 @@ def quote_candidates(texts: Sequence[str], parents: Sequence[int],
         np.equal(differ, 0, out=equal[i:j])
         del differ
     same = np.flatnonzero(equal)  # positions i where key i and key i + 1 share a hash
+    del equal
     if not len(same):
         return found
-    owner_mask = np.uint64((1 << int(bits)) - 1)
-    a = (key[same] & owner_mask).astype(np.int64)
-    r = (key[same + 1] & owner_mask).astype(np.int64)
-    # Pairs next to each other in the sorted order: is the earlier an ancestor of the later?
-    last_of = np.frombuffer(last, dtype=np.int64) if isinstance(last, array) else np.asarray(last, dtype=np.int64)
+    word_mask = np.uint64((1 << int(bits)) - 1)
+    last_of = np.asarray(last, dtype=np.int64) if not hasattr(last, "typecode") else np.frombuffer(last, dtype=np.int64)
+
+    def owner(word):
+        return np.searchsorted(first_word, word, side="right") - 1
+
+    # Every two runs of one hash, the earlier and the later: is the earlier's text an ancestor
+    # of the later's? A hash held by k runs gives k (k - 1) / 2 pairs; beyond _WIDE_GROUP runs
+    # (a phrase many comments use) each holder walks its ancestors instead.
+    starts_group = np.ones(len(same), dtype=bool)
+    starts_group[1:] = np.diff(same) != 1
+    group_first = same[starts_group]
+    group_size = np.diff(np.append(np.flatnonzero(starts_group), len(same))) + 1
+    wide = group_size > _WIDE_GROUP
+    small_first, small_size = group_first[~wide], group_size[~wide]
+    # All positions of the small groups' runs, each with how many runs of its hash follow it.
+    member = np.repeat(small_first, small_size) + _ranks(small_size)
+    later = small_size.repeat(small_size) - _ranks(small_size) - 1
+    early = np.repeat(member, later)
+    late = early + 1 + _ranks(later)
+    del member, later
+    w_early = (key[early] & word_mask).astype(np.int64)
+    w_late = (key[late] & word_mask).astype(np.int64)
+    del early, late
+    a, r = owner(w_early), owner(w_late)
     hit = (a < r) & (r <= last_of[a])
-    for ancestor, reply in zip(a[hit].tolist(), r[hit].tolist()):
-        found.setdefault(reply, set()).add(ancestor)
-    # Runs of three or more equal hashes: any earlier member may be the ancestor, not only the
-    # neighbour. For each member, walk its ancestors and look them up among the run's owners.
-    # (From `same`, the equal pairs: an array as long as all the keys would cost 8 bytes a key.)
-    del equal
-    breaks = np.flatnonzero(np.diff(same) != 1)
-    first_pair = same[np.concatenate(([0], breaks + 1)).astype(np.intp)]
-    last_pair = same[np.concatenate((breaks, [len(same) - 1])).astype(np.intp)]
-    for i, j in zip(first_pair.tolist(), last_pair.tolist()):
-        if j == i:
-            continue  # two equal hashes: the neighbour test above was the whole test
-        members = (key[i:j + 2] & owner_mask).tolist()
-        owners_set = set(members)
-        for member in members:
-            p = parents[member]
+    a, r, w_early, w_late = a[hit], r[hit], w_early[hit], w_late[hit]
+    rows = [(r, w_late - first_word[r], a, w_early - first_word[a])]
+    extra: list[tuple[int, int, int, int]] = []
+    for i, size in zip(group_first[wide].tolist(), group_size[wide].tolist()):
+        members = (key[i:i + size] & word_mask).astype(np.int64)
+        texts_of = owner(members).tolist()
+        members = (members - first_word[texts_of]).tolist()
+        by_text: dict[int, list[int]] = {}
+        for t, at in zip(texts_of, members):
+            by_text.setdefault(t, []).append(at)
+        for t, at in zip(texts_of, members):
+            p = parents[t]
             while p >= 0:
-                if p in owners_set:
-                    found.setdefault(member, set()).add(p)
+                for there in by_text.get(p, ()):
+                    extra.append((t, at, p, there))
                 p = parents[p]
-    return found
+    if extra:
+        rows.append(tuple(np.array(column, dtype=np.int64) for column in zip(*extra)))
+    replies, at, ancestors, there = (np.concatenate(column) for column in zip(*rows))
+    order = np.lexsort((at, there - at, ancestors, replies))
+    return replies[order], at[order], ancestors[order], there[order]
+
+
+def _ranks(sizes):
+    """0, 1, ..., size - 1 for each size, concatenated."""
+    import numpy as np
+
+    sizes = np.asarray(sizes, dtype=np.int64)
+    if not len(sizes):
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(sizes)
+    return np.arange(int(ends[-1]), dtype=np.int64) - np.repeat(ends - sizes, sizes)
+
+
+def quote_candidates(texts: Sequence[str], parents: Sequence[int],
+                     last: Sequence[int]) -> dict[int, set[int]] | None:
+    """The replies that share an 8-word hash with an ancestor, each with those ancestors (from
+    `quote_windows`): every reply with a quote is among them, with every ancestor it quotes.
+    None when some text holds NUL."""
+    found = quote_windows(texts, parents, last)
+    if found is None:
+        return None
+    named: dict[int, set[int]] = {}
+    for reply, ancestor in zip(found[0].tolist(), found[2].tolist()):
+        named.setdefault(reply, set()).add(ancestor)
+    return named

@@ -3,14 +3,16 @@ what the reference parser (each reply's quote test inside the tree loop) gives."
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import moderation.parse as parse_module
 from moderation import Article, Comment, Thread, parse_dump, render_thread
-from moderation.quote_filter import normal_bytes, quote_candidates
-from moderation.quotes import grams8, normal_words
+from moderation.quote_filter import fold_word, normal_bytes, quote_candidates, quote_windows
+from moderation.quotes import _normal_words, grams8, normal_words
 
 from .parse_reference import build_tree_reference, no_usual
 
@@ -84,20 +86,101 @@ def test_every_shared_8_word_run_is_a_candidate(forest):
         assert flagged <= set(ancestors_of(parents, k))
 
 
+def shared_runs(texts, parents):
+    """Every (reply, run, ancestor, run) whose 8 normal words are equal, by brute force."""
+    words = [normal_words(t) for t in texts]
+    out = set()
+    for k in range(len(texts)):
+        for a in ancestors_of(parents, k):
+            for i in range(len(words[k]) - 7):
+                for j in range(len(words[a]) - 7):
+                    if words[k][i:i + 8] == words[a][j:j + 8]:
+                        out.add((k, i, a, j))
+    return out
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(forest=forests(), wide=st.sampled_from([1, 2, 32]))
+def test_every_shared_run_is_a_row_with_its_place(forest, wide, monkeypatch_module):
+    # Rows name where the shared run is in the reply and the ancestor; hashes held by many
+    # runs (more than _WIDE_GROUP) take the ancestor walk, the others the all-pairs test.
+    import moderation.quote_filter as quote_filter
+
+    texts, parents, last = forest
+    monkeypatch_module.setattr(quote_filter, "_WIDE_GROUP", wide)
+    try:
+        replies, at, ancestors, there = quote_windows(texts, parents, last)
+    finally:
+        monkeypatch_module.undo()
+    rows = list(zip(replies.tolist(), at.tolist(), ancestors.tolist(), there.tolist()))
+    assert len(set(rows)) == len(rows)
+    assert shared_runs(texts, parents) <= set(rows)
+    assert rows == sorted(rows, key=lambda row: (row[0], row[2], row[3] - row[1], row[1]))
+    for k, i, a, j in rows:
+        assert a in set(ancestors_of(parents, k))
+        assert 0 <= i <= len(normal_words(texts[k])) - 8 and 0 <= j <= len(normal_words(texts[a])) - 8
+
+
 @given(texts=st.lists(text_st, max_size=6))
-def test_normal_bytes_split_into_the_normal_words(texts):
+def test_normal_bytes_split_into_the_folded_normal_words(texts):
     data = normal_bytes(texts)
     assert data is not None
-    pieces = data.decode("utf-8", "surrogatepass").split("\x00") if texts else []
-    assert [p.split() for p in pieces] == [normal_words(t) for t in texts]
-    assert b"\xc2\xa0" not in data and b"\xe3\x80\x80" not in data
+    # Latin-1 maps each byte to one character; the fold leaves no byte that is a space there
+    # (0x85, 0xA0 are continuation bytes, deleted), so str.split splits on the filter's spaces.
+    pieces = data.decode("latin-1").split("\x00") if texts else []
+    assert [p.split() for p in pieces] == [[fold_word(w).decode("latin-1") for w in normal_words(t)] for t in texts]
+    # No continuation byte is left, every whitespace byte is a space: a byte <= 0x20 is a space or NUL.
+    assert not any(0x80 <= b < 0xC0 or (b < 0x20 and b != 0) for b in data)
+
+
+# Characters whose lower case is special to the fold, punctuation and spaces of every kind.
+FOLD_ALPHABET = (list("aZé\u00c9\u00ff\u0178\u03a3\u03c3\u03c2\u0130\u0131i\u0307\u212aKk\u1e9e\u00df\u023a\u2c65")
+                 + ["\U00010400", "\U00010428", "\U0001f600", "\ud800", "\x00", "\x01", "\x1b", "\x7f", "\x0b",
+                    "-", "'", "\u2019", "\u201c", "\u2026",
+                    " ", "\t", "\n", "\x1c", "\x85", "\u00a0", "\u2003", "\u3000", "\u2028", "\u00ab"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts=st.lists(st.lists(st.sampled_from(FOLD_ALPHABET), max_size=25).map("".join), max_size=5))
+def test_the_fold_is_a_function_of_the_normal_words(texts):
+    # The filter may only merge words, never part words that are equal: its words must be
+    # fold_word of the normal words, whatever case, final sigma, NUL or whitespace the text has.
+    data = normal_bytes(texts)
+    if any("\x00" in t for t in texts):
+        assert data is None
+        return
+    pieces = data.decode("latin-1").split("\x00") if texts else []
+    assert [p.split() for p in pieces] == [[fold_word(w).decode("latin-1") for w in _normal_words(t)] for t in texts]
+
+
+def test_only_kelvin_and_dotted_i_lower_to_other_than_one_non_ascii_character():
+    # What the fold rests on, checked for the running Python's Unicode tables: a non-ASCII
+    # character that is neither punctuation nor whitespace lowers to one non-ASCII character
+    # (so both fold to one marker), except the two that normal_bytes respells; lowering never
+    # makes or unmakes punctuation or whitespace; and the token regex's \s is str.isspace.
+    from moderation.quotes import _PUNCT
+
+    punct = set(_PUNCT)
+    odd = []
+    for code in range(0x80, 0x110000):
+        c = chr(code)
+        low = c.lower()
+        if c in punct or c.isspace():
+            assert low == c
+            continue
+        assert not any(x in punct or x.isspace() for x in low), hex(code)
+        if len(low) != 1 or low.isascii():
+            odd.append(code)
+    assert odd == [0x130, 0x212A]
+    for code in range(0x80):
+        assert chr(code).lower() == chr(code).lower().lower() and (chr(code).lower() in punct) == (chr(code) in punct)
+    assert [c for c in map(chr, range(0x110000)) if bool(re.match(r"\s", c)) != c.isspace()] == []
 
 
 def test_every_non_ascii_space_is_turned_into_a_space_byte():
-    from moderation.quote_filter import _WIDE_SPACES
+    from moderation.quote_filter import _WIDE_SPACE_CODES
 
-    wide = sorted(seq for seqs in _WIDE_SPACES.values() for seq in seqs)
-    assert wide == sorted(chr(c).encode("utf-8") for c in range(0x80, 0x110000) if chr(c).isspace())
+    assert sorted(_WIDE_SPACE_CODES) == [c for c in range(0x80, 0x110000) if chr(c).isspace()]
 
 
 def test_nul_in_a_text_says_so():
@@ -185,6 +268,40 @@ def test_parser_matches_the_reference_on_the_seeds(seeds, monkeypatch):
         reference = parse_dump(text)
         monkeypatch.undo()
         assert as_rows(fast) == as_rows(reference)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=dumps())
+def test_parser_matches_the_reference_when_every_run_collides(text, monkeypatch_module):
+    # All word hashes 0: every 8-word run of every comment hashes alike, so every reply is a
+    # candidate at every run and the exact check (whole passages, then run by run) decides.
+    import moderation.quote_filter as quote_filter
+
+    monkeypatch_module.setattr(quote_filter, "_C1", 0)
+    monkeypatch_module.setattr(quote_filter, "_C2", 0)
+    monkeypatch_module.setattr(quote_filter, "_C3", 0)
+    try:
+        fast = parse_dump(text)
+        monkeypatch_module.setattr(parse_module, "_build_tree", build_tree_reference)
+        reference = parse_dump(text)
+    finally:
+        monkeypatch_module.undo()
+    assert as_rows(fast) == as_rows(reference)
+
+
+def test_a_collision_inside_a_copied_passage_is_checked_run_by_run(monkeypatch):
+    # Words that differ only in the middle of 17 bytes or more hash alike: the reply's passage
+    # hashes like the parent's but one run differs, so only the runs that really match are cut.
+    long_a, long_b = "abcdefgh" + "x" + "ijklmnop", "abcdefgh" + "y" + "ijklmnop"
+    parent = "one two three four five six seven eight nine ten eleven twelve " + long_a + " end"
+    reply = "one two three four five six seven eight nine ten eleven twelve " + long_b + " end\n\nMine."
+    text = "Headline\n\n  1. Ann says\n\n    " + parent + "\n\n    1. Bob says\n\n      " + reply.replace(
+        "\n\n", "\n\n      ") + "\n\nLeave A Reply\n"
+    fast = parse_dump(text)
+    monkeypatch.setattr(parse_module, "_build_tree", build_tree_reference)
+    reference = parse_dump(text)
+    assert as_rows(fast) == as_rows(reference)
+    assert fast.comments[1].quotes == ["one two three four five six seven eight nine ten eleven twelve"]
 
 
 @settings(max_examples=400, deadline=None)

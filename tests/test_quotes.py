@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from moderation import parse_dump
@@ -152,3 +152,66 @@ def test_batched_words_keep_each_texts_final_sigma_and_nul():
     assert normal_words_many(batch) == [_normal_words(t) for t in batch]
     assert normal_words_many(batch[:4]) == [["οδος"], ["σa"], ["aς\u0301"], ["\u0301σ"]]
     assert normal_words_many([]) == [] and normal_words_many([""]) == [[]]
+
+
+# The fast paths of the exact quote cut, each against what it replaces.
+OLD_WORD_TOKEN = re.compile(r"[^\s%s]*[^\s%s][^\s]*" % (re.escape(_PUNCT), re.escape(_PUNCT)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=texts)
+def test_word_token_is_the_old_pattern(text):
+    assert [m.span() for m in _WORD_TOKEN.finditer(text)] == [m.span() for m in OLD_WORD_TOKEN.finditer(text)]
+
+
+TIDY_ALPHABET = ["a", "b", "É", " ", "  ", "\t", "\n", "\n\n", "\n\n\n", "“", "”", ">", ":", ".", "-",
+                 "\u00a0", "\u2003", "\r"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=st.lists(st.sampled_from(TIDY_ALPHABET), max_size=30).map("".join))
+def test_tidy_quick_is_tidy(text):
+    from moderation.quotes import _tidy, _tidy_quick
+
+    assert _tidy_quick(text) == _tidy(text)
+
+
+def spans_of(hits):
+    """cut_quotes's merging of hits into [first, last] word spans."""
+    spans = []
+    for i in hits:
+        if spans and i <= spans[-1][1] + 1:
+            spans[-1][1] = i + MIN_WORDS - 1
+        else:
+            spans.append([i, i + MIN_WORDS - 1])
+    return spans
+
+
+quote_text = st.lists(st.tuples(st.sampled_from(["a", "B", "c,", "“d”", "é", "Σς", "—", "...", "x'y", ">",
+                                                "\x00"]),
+                                st.sampled_from([" ", "\n", "\n\n", "\t", "  ", "\u00a0", " \n "])),
+                      min_size=4, max_size=40).map(lambda pairs: "".join(w + s for w, s in pairs))
+
+
+@settings(max_examples=200, deadline=None)
+@given(own=st.lists(quote_text, min_size=1, max_size=3), ancestors=st.lists(quote_text, min_size=1, max_size=3),
+       data=st.data())
+def test_cut_spans_is_cut_quotes(own, ancestors, data):
+    from moderation.quotes import _hits, cut_quotes, cut_spans, grams8
+
+    # The reply: its own pieces with pieces of its ancestors' text (respelled) between them.
+    reply = own[0]
+    for piece in own[1:]:
+        source = data.draw(st.sampled_from(ancestors))
+        i = data.draw(st.integers(0, len(source) // 3))
+        copied = source[i:i + data.draw(st.integers(20, 400))]
+        reply += (copied.swapcase() if data.draw(st.booleans()) else copied) + piece
+    words = normal_words(reply)
+    quoted = set().union(*(grams8(normal_words(a)) for a in ancestors))
+    expected = cut_quotes(reply, words, quoted, lambda: [Quotable(a) for a in ancestors])
+    hits = _hits(words, quoted)
+    event("quoted" if hits else "not quoted")
+    if hits:
+        assert cut_spans(reply, spans_of(hits)) == expected
+    else:
+        assert expected == (reply, [])
