@@ -27,7 +27,7 @@ import re
 from array import array
 from itertools import chain, repeat
 
-from .bodies import _DATE_AT, body_text, clean_region, posted_of
+from .bodies import _DATE_AT, body_text, clean_region, posted_many
 from .dump_scan import _FOOTER_KEYS, _FOOTER_PHRASES, _SAYS, FOOTER, HEADER, MAX_AUTHOR_WORDS, Headers, footers, indent_width
 
 # Whitespace other than space and newline: `\s` in a str pattern, but not a space byte.
@@ -263,7 +263,7 @@ def _read_piece(text: str, data: bytes, char_b0: int, line_b0: int, following: i
     texts = np.empty(n, dtype=object)
     dates = np.full(n, None, dtype=object)
     take = np.flatnonzero(~bad & dated)
-    posted = list(map(posted_of, _cut(text, x1_c[take], date_end_c[take])))
+    posted = posted_many(_cut(text, x1_c[take], date_end_c[take]))
     read = np.array([p is not None for p in posted], dtype=bool)
     bad[take[~read]] = True
     take = take[read]

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from moderation.bodies import (LOOKS_LIKE_DATE, body_text, body_texts, clean_region, parse_posted, posted_by_strptime,
-                               posted_of)
+                               posted_many, posted_of)
 
 # The definition as first written (one regex per step, every line tried), kept here as the
 # reference the guarded fast paths must agree with.
@@ -125,6 +125,18 @@ def test_body_cases(raw, expected):
 def test_wordpress_dates_without_strptime_match_strptime(month, day, year, hour, minute, ampm, pad):
     line = f"{pad}{month} {day}, {year} at {hour}:{minute} {ampm}{pad}"
     assert posted_of(line) == parse_posted(line) == posted_by_strptime(line)
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(st.builds("{}{} {}, {}{}{}:{} {}{}".format, st.sampled_from(["", " "]),
+                                st.sampled_from(["March", "May", "Sept", "december"]),
+                                st.sampled_from(["1", "09", "28", "29", "31", "32", "00"]), st.sampled_from(["2020", "0000", "99"]),
+                                st.sampled_from([" at ", " at  ", " "]), st.sampled_from(["1", "12", "13", "00", "07"]),
+                                st.sampled_from(["00", "59", "60", "5"]), st.sampled_from(["am", "PM", "p.m.", "xm"]),
+                                st.sampled_from(["", " ", " at 1:00 pm"]))
+                      | st.sampled_from(["", " at ", "Not a date", "2020-03-03 16:15"]), max_size=8))
+def test_posted_many_is_posted_of_each(lines):
+    assert posted_many(lines) == list(map(posted_of, lines))
 
 
 def test_wordpress_date_values():
