@@ -318,3 +318,24 @@ def test_thread_navigation(seed_thread_path):
     assert [c.id for c in thread.walk()] == [c.id for c in thread.comments]
     assert [c.id for c in thread.walk("1.1.1.2")][:2] == ["1.1.1.2", "1.1.1.2.1"]
     assert thread.parent("1") is None
+
+
+def test_parsing_leaves_the_garbage_collector_as_it_found_it():
+    import gc
+
+    assert gc.isenabled()
+    parse_dump(SMALL)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        parse_dump(SMALL)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    gc.freeze()  # a program that keeps frozen objects of its own (a pre-fork server) keeps them
+    try:
+        assert gc.get_freeze_count() > 0
+        parse_dump(SMALL)
+        assert gc.get_freeze_count() > 0  # not released by `unfreeze`
+    finally:
+        gc.unfreeze()
