@@ -58,10 +58,11 @@ def read_usual(text: str) -> tuple[Headers, list[str], list[str | None]] | None:
         m = _HEADER_AFTER_NEWLINE.search(text, start + _PIECE_CHARS - 1)
         stop = m.start() + 1 if m is not None else len(text)
         data = text[start:stop].encode("utf-8", "surrogatepass")
-        footer = _footer_in(data, first_indent)
+        low = data.lower()
+        footer = _footer_in(low, first_indent)
         if footer is not None:
-            data, stop = data[:footer], None
-        piece = _read_piece(text, data, start, line_at, None if stop is None or stop == len(text) else
+            data, low, stop = data[:footer], low[:footer], None
+        piece = _read_piece(text, data, low, start, line_at, None if stop is None or stop == len(text) else
                             _indent_at(text, stop), sum(len(piece[1]) for piece in pieces))
         if piece is None:
             return None
@@ -103,11 +104,10 @@ def _indent_at(text: str, at: int) -> int:
     return len(text[at:at + 200]) - len(text[at:at + 200].lstrip(" "))
 
 
-def _footer_in(data: bytes, first_indent: int) -> int | None:
-    """The byte offset of the first footer line in `data` indented no deeper than the first
-    header, found as `dump_scan.footers` finds footers (the phrases in the lowered bytes, then
-    each line checked against FOOTER), or None."""
-    low = data.lower()
+def _footer_in(low: bytes, first_indent: int) -> int | None:
+    """The byte offset of the first footer line in `low` (lowered UTF-8) indented no deeper
+    than the first header, found as `dump_scan.footers` finds footers (the phrases in the
+    lowered bytes, then each line checked against FOOTER), or None."""
     found: set[tuple[int, int]] = set()
     for key in _FOOTER_KEYS:
         i = low.find(key)
@@ -122,8 +122,9 @@ def _footer_in(data: bytes, first_indent: int) -> int | None:
     return next((start for start, indent in sorted(found) if indent <= first_indent), None)
 
 
-def _read_piece(text: str, data: bytes, char_b0: int, line_b0: int, following: int | None, first: int):
-    """The comments whose headers are in `data`, the UTF-8 of the text from `char_b0` (line
+def _read_piece(text: str, data: bytes, low: bytes, char_b0: int, line_b0: int, following: int | None, first: int):
+    """The comments whose headers are in `data`, the UTF-8 of the text from `char_b0` (`low`
+    lowered; line
     `line_b0`), which starts with a header line; `following` is the indent of the header line
     after it, None if the thread ends with it: columns (lines, indents, numbers, authors, body
     starts, starts as array bytes and lists, texts, dates, and for each body of no usual form
@@ -134,7 +135,6 @@ def _read_piece(text: str, data: bytes, char_b0: int, line_b0: int, following: i
     ascii_only = data.isascii()
     if any(odd in data for odd in _ODD_ASCII_SPACE) or (not ascii_only and _wide_spaces(data)):
         return None
-    said = list(map(re.Match.start, _EPLY.finditer(data.lower())))  # `reply` in any case
     r = np.frombuffer(data, dtype=np.uint8)
     b0, b1 = 0, len(data)
     size = len(r)
@@ -240,9 +240,14 @@ def _read_piece(text: str, data: bytes, char_b0: int, line_b0: int, following: i
     reference = np.where(dated, ind[cfirst], ind[fnb])
     bad[own[content & (ind[bn] < reference[own])]] = True
     # `reply` in any case in a body's text: `body_text` decides (`read_bodies` would too).
-    said = np.array(said, dtype=np.int64) - b0
-    replying = np.zeros(len(ls), dtype=bool)
-    replying[np.searchsorted(ls, said, side="right") - 1] = True
+    # Lines that are `Reply` and nothing else; if they hold every `eply` of the piece, the lines
+    # with one are those, else each is looked for.
+    replying = length - ind == len(_REPLY)
+    for k, byte in enumerate(_REPLY):
+        replying[replying] = r[ls[replying] + ind[replying] + k] == byte
+    if low.count(b"eply") != np.count_nonzero(replying):
+        said = np.fromiter(map(re.Match.start, _EPLY.finditer(low)), dtype=np.int64)
+        replying[np.searchsorted(ls, said, side="right") - 1] = True
     bad[own[content & replying[bn]]] = True
     if len(bn) > 1:
         same = own[1:] == own[:-1]
@@ -263,7 +268,8 @@ def _read_piece(text: str, data: bytes, char_b0: int, line_b0: int, following: i
     texts = np.empty(n, dtype=object)
     dates = np.full(n, None, dtype=object)
     take = np.flatnonzero(~bad & dated)
-    posted = posted_many(_cut(text, x1_c[take], date_end_c[take]))
+    posted = posted_many(_gather(r, x1[take], date_end[take]).decode("utf-8", "surrogatepass").split("\n")
+                         if len(take) else [])
     read = np.array([p is not None for p in posted], dtype=bool)
     bad[take[~read]] = True
     take = take[read]
