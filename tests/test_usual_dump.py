@@ -17,7 +17,7 @@ AUTHORS = ["Ann", "Bob Smith", "Séamus Ó Néill", "Tom Surguine, already signe
            "one two three four five six seven eight nine ten eleven", "a" * 160, "é" * 100, "Zoë says", "1. says", "Bob\tTab"]
 TEXTS = ["Plain text here.", "“Curly” ünïcode… and more", "Short", "It says that you should reply.",
          "Reply", "REPLY now", "3. Not a header says", "42. Looks like one says:", "Trailing space ",
-         "tab\tinside", "nbsp\u00a0inside", "ends with nbsp\u00a0", "emoji 😀 text", "12", "1.5 million people said so"]
+         "tab\tinside", "nbsp\u00a0inside", "ends with nbsp\u00a0", "emoji 😀 text", "nul\x00inside", "12", "1.5 million people said so"]
 DATES = ["March 3, 2020 at 4:15 pm", "Feb 30, 2020", "2020-03-03 16:15", "December 12, 2021 at 12:00 am",
          "March 3, 2020 at 4:15 pm ", "Jan 5, 2020"]
 FOOTERS = ["Leave A Reply", "Leave a Reply Cancel reply", "Your email address will not be published.",
