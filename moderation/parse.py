@@ -127,11 +127,15 @@ def _build_tree(text: str, headers: Headers, bodies: list[str], dates: list[str 
     comments = thread.comments
     if columns is not None:
         ids, parent_ids, parents, depths, last = columns
+        # The quote filter's arrays come and go before the comment objects are made: the peak
+        # of memory is the larger of the two, not their sum.
+        found = quote_windows(bodies, parents, last)
         comments += map(Comment, ids, parent_ids, headers.authors, bodies, map(list, repeat((), n)), dates, depths,
                         map(_PLUS_ONE, headers.lines))
+        del ids, parent_ids, depths
     else:
         parents, last = _tree_loop(headers, levels, remainders, bodies, dates, base, step, comments, problems)
-    found = quote_windows(bodies, parents, last)
+        found = quote_windows(bodies, parents, last)
     if found is None:  # a body holds NUL: every reply may quote any ancestor
         _cut_quotes_everywhere(bodies, parents, last, comments)
     else:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from array import array
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import repeat
 from typing import Any, NamedTuple
 
 from .bodies import _DATE_AT, body_text, clean_region, posted_many
@@ -94,8 +94,15 @@ def read_usual(text: str) -> tuple[Headers, list[str], list[str | None]] | None:
     if first is None or "\u0130" in text or footers(text[:first[0]]):
         return None
     first_start, first_indent = first
-    pieces: list[_Piece] = []
-    start, line_at, done = first_start, text.count("\n", 0, first_start), 0
+    # The columns of every piece, extended as each is read (its own lists then go).
+    lines, body_starts, starts = array("q"), array("q"), array("q")
+    indents: list[int] = []
+    numbers: list[int] = []
+    authors: list[str] = []
+    texts: list[str | None] = []
+    dates: list[str | None] = []
+    unusual: list[tuple[int, tuple[int, int]]] = []
+    start, line_at = first_start, text.count("\n", 0, first_start)
     while True:
         m = _HEADER_AFTER_NEWLINE.search(text, start + _PIECE_CHARS - 1)
         stop: int | None = m.start() + 1 if m is not None else len(text)
@@ -105,32 +112,30 @@ def read_usual(text: str) -> tuple[Headers, list[str], list[str | None]] | None:
         if footer is not None:  # the thread ends in this piece
             data, low, stop = data[:footer], low[:footer], None
         following = None if stop is None or stop == len(text) else _indent_at(text, stop)
-        piece = _read_piece(text, data, low, start, line_at, following, done)
+        piece = _read_piece(text, data, low, start, line_at, following, len(indents))
         if piece is None:
             return None
-        pieces.append(piece)
-        start, line_at, done = piece.end, piece.end_line, done + len(piece.indents)
+        lines.frombytes(piece.lines)
+        body_starts.frombytes(piece.body_starts)
+        starts.frombytes(piece.starts)
+        indents += piece.indents
+        numbers += piece.numbers
+        authors += piece.authors
+        texts += piece.texts
+        dates += piece.dates
+        unusual += piece.unusual
+        start, line_at = piece.end, piece.end_line
+        del piece
         if following is None:
             break
     end = start
-    texts = list(chain.from_iterable(piece.texts for piece in pieces))
-    dates = list(chain.from_iterable(piece.dates for piece in pieces))
-    unusual = list(chain.from_iterable(piece.unusual for piece in pieces))
     if unusual:
         clean = clean_region(text, text.index("\n", first_start) + 1, end)
         for k, (body_start, body_stop) in unusual:
             texts[k], dates[k] = body_text(text[body_start:body_stop], clean)
     names: dict[str, str] = {}  # authors shared, not one string per comment
-    authors = list(chain.from_iterable(piece.authors for piece in pieces))
-    headers = Headers(
-        lines=array("q", b"".join(piece.lines for piece in pieces)),
-        indents=list(chain.from_iterable(piece.indents for piece in pieces)),
-        numbers=list(chain.from_iterable(piece.numbers for piece in pieces)),
-        authors=list(map(names.setdefault, authors, authors)),
-        body_starts=array("q", b"".join(piece.body_starts for piece in pieces)),
-        starts=array("q", b"".join(piece.starts for piece in pieces)),
-        end=end,
-    )
+    headers = Headers(lines=lines, indents=indents, numbers=numbers, authors=list(map(names.setdefault, authors, authors)),
+                      body_starts=body_starts, starts=starts, end=end)
     return headers, texts, dates  # type: ignore[return-value]  (every None text filled above)
 
 
