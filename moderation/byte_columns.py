@@ -29,15 +29,21 @@ def where(r, test):
     return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
-def has_wide_space(r) -> bool:
-    """Whether the UTF-8 holds non-ASCII whitespace: the sequences checked where a byte that
-    may start one is (0xC2 to 0xE3)."""
+_NO_BREAK_SPACE = 0xC2A0  # U+00A0 in UTF-8
+
+
+def wide_spaces(r):
+    """(offsets of the no-break spaces, whether there is any other non-ASCII whitespace) in the
+    UTF-8: the sequences checked where a byte that may start one is (0xC2 to 0xE3)."""
     import numpy as np
 
     lead = where(r, lambda piece: (piece >= 0xC2) & (piece <= 0xE3))
     window = r[np.minimum(lead[:, None] + np.arange(3), len(r) - 1)].astype(np.uint32)
     code = (window[:, 0] << 16) | (window[:, 1] << 8) | window[:, 2]
-    return bool(np.isin(code, _WIDE_CODES[0]).any() or np.isin(code >> 8, _WIDE_CODES[1]).any())
+    two = code >> 8
+    no_break = two == _NO_BREAK_SPACE
+    other = np.isin(code, _WIDE_CODES[0]) | (np.isin(two, _WIDE_CODES[1]) & ~no_break)
+    return lead[no_break], bool(other.any())
 
 
 def leading_spaces(r, starts, stops):

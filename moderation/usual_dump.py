@@ -38,7 +38,7 @@ from .byte_columns import (
     cut,
     dedent,
     gather,
-    has_wide_space,
+    wide_spaces,
     joined_lines,
     leading_spaces,
     run_back,
@@ -241,6 +241,22 @@ def _header_lines(r, lines: _Lines, following: int | None):
     return hl, p[is_header], digits[is_header], author_start[is_header], author_end[is_header]
 
 
+def _no_break_space_lines(lines: _Lines, no_break):
+    """The lines each no-break space (offset of its first byte) is on."""
+    np = _np()
+    return np.searchsorted(lines.starts, no_break, side="right") - 1
+
+
+def _no_break_where_it_counts(lines: _Lines, no_break, author_start) -> bool:
+    """Whether a no-break space stands where the regexes tell it from other characters: first
+    after a line's spaces (HEADER's and `_USUAL_BODY`'s indents, a blank line to HEADER's
+    lookahead) or first in an author (`\\S`). At a line's end it only makes the body unusual
+    (`_unusual`); elsewhere in a line it is text to both."""
+    np = _np()
+    on = _no_break_space_lines(lines, no_break)
+    return bool((no_break == lines.starts[on] + lines.indent[on]).any() or np.isin(author_start, no_break).any())
+
+
 def _np():
     import numpy as np
 
@@ -296,13 +312,16 @@ def _read_piece(text: str, data: bytes, low: bytes, char_b0: int, line_b0: int, 
     if any(odd in data for odd in _ODD_ASCII_SPACE):
         return None
     r = np.frombuffer(data, dtype=np.uint8)
-    if not ascii_only and has_wide_space(r):
+    no_break, other_space = wide_spaces(r) if not ascii_only else (None, False)
+    if other_space:
         return None
     lines = _lines_of(r)
     heads = _header_lines(r, lines, following)
     if heads is None:
         return None
     hl, p, digits, author_start, author_end = heads
+    if no_break is not None and len(no_break) and _no_break_where_it_counts(lines, no_break, author_start):
+        return None
     authors = gather(r, author_start, author_end).decode("utf-8", "surrogatepass").split("\n")
     if any(map((MAX_AUTHOR_WORDS - 1).__lt__, map(str.count, authors, repeat(" ")))):
         return None  # maybe running text by `find_headers`' rule
@@ -323,7 +342,7 @@ def _read_piece(text: str, data: bytes, low: bytes, char_b0: int, line_b0: int, 
     end = int(chars[-1])
     start_c, body_start_c, text_start_c, _ = chars[:-1].reshape(n, 4).T
     dated = _dated(text, r, b.has, text_start, text_start_c)
-    bad = _unusual(r, low, lines, b, dated, dated_shape)
+    bad = _unusual(r, low, lines, b, dated, dated_shape, no_break)
 
     if data.find(b"\0") < 0:
         def body_lines(line_from, line_to, indent):
@@ -365,7 +384,7 @@ def _dated(text: str, r, has, text_start, text_start_c):
     return dated
 
 
-def _unusual(r, low: bytes, lines: _Lines, b: _Bodies, dated, dated_shape):
+def _unusual(r, low: bytes, lines: _Lines, b: _Bodies, dated, dated_shape, no_break):
     """Which bodies are of neither usual form (see the module docstring), checked per line."""
     np = _np()
     ls, le, length, ind, blank = lines.starts, lines.ends, lines.length, lines.indent, lines.blank
@@ -373,6 +392,9 @@ def _unusual(r, low: bytes, lines: _Lines, b: _Bodies, dated, dated_shape):
     spacey = blank & (length > 0)  # a header line is never blank
     trailing = np.zeros(len(ls), dtype=bool)
     trailing[b.nonblank] = r[le[b.nonblank] - 1] == 0x20
+    if no_break is not None and len(no_break):  # a no-break space last on a line
+        on = _no_break_space_lines(lines, no_break)
+        trailing[on[no_break + 2 == le[on]]] = True
     bad[b.line_owner[spacey | trailing]] = True
     is_dated = dated[b.owner]
     role_date = is_dated & (b.place == 0)

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from moderation.byte_columns import (char_offsets, gather, has_wide_space, joined_lines, leading_spaces, run_back,
+from moderation.byte_columns import (char_offsets, gather, wide_spaces, joined_lines, leading_spaces, run_back,
                                      run_length, where)
 
 TEXT = st.text(alphabet=st.sampled_from(list(" \n  x1.é“😀\u00a0\u2003Reply")), max_size=60)
@@ -56,7 +56,9 @@ def test_byte_offsets_become_character_offsets(text):
 @given(text=TEXT)
 def test_wide_spaces_are_found_and_nothing_else(text):
     data, r = as_bytes(text)
-    assert has_wide_space(r) == any(c.isspace() and ord(c) > 127 for c in text)
+    no_break, other = wide_spaces(r)
+    assert other == any(c.isspace() and ord(c) > 127 and c != "\u00a0" for c in text)
+    assert no_break.tolist() == [len(text[:k].encode()) for k, c in enumerate(text) if c == "\u00a0"]
     assert where(r, lambda chunk: chunk == 10).tolist() == [k for k, b in enumerate(data) if b == 10]
 
 

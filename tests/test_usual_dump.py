@@ -14,7 +14,8 @@ from moderation.usual_dump import read_usual
 
 
 AUTHORS = ["Ann", "Bob Smith", "Séamus Ó Néill", "Tom Surguine, already signed .", "user42", "x", "A  B",
-           "one two three four five six seven eight nine ten eleven", "a" * 160, "é" * 100, "Zoë says", "1. says", "Bob\tTab"]
+           "one two three four five six seven eight nine ten eleven", "a" * 160, "é" * 100, "Zoë says", "1. says", "Bob\tTab",
+           "Ann\u00a0Lee", "\u00a0Nbsp first", "Nbsp last\u00a0"]
 TEXTS = ["Plain text here.", "“Curly” ünïcode… and more", "Short", "It says that you should reply.",
          "Reply", "REPLY now", "3. Not a header says", "42. Looks like one says:", "Trailing space ",
          "tab\tinside", "nbsp\u00a0inside", "ends with nbsp\u00a0", "emoji 😀 text", "nul\x00inside", "12", "1.5 million people said so"]
@@ -31,7 +32,7 @@ def dumps(draw) -> str:
     # so that it is the bodies' quirks that are compared.
     plain = draw(st.booleans())
     authors = [a for a in AUTHORS if not plain or "\t" not in a and len(a) < 100]
-    texts = [t for t in TEXTS if not plain or ("\t" not in t and "\u00a0" not in t)]
+    texts = [t for t in TEXTS if not plain or "\t" not in t]
     shifts = ["", "", "", "  ", "-"] + ([] if plain else ["\t", "\u00a0"])
     lines = ["A headline", "", "Some article text says nothing.", ""]
     depth = 0
@@ -113,7 +114,9 @@ def test_read_usual_declines_what_it_cannot_vouch_for():
     base = "Headline\n\n  1. Ann says\n\n    Text.\n\n  2. Bob says\n\n    More text.\n"
     assert read_usual(base) is not None
     assert read_usual(base.replace("    More", "\tMore")) is None  # a tab
-    assert read_usual(base.replace("Text.", "Text\u00a0here.")) is None  # a no-break space
+    assert read_usual(base.replace("Text.", "Text\u00a0here.")) is not None  # a no-break space in a line: text
+    assert read_usual(base.replace("    Text.", "    \u00a0Text.")) is None  # ... first after the indent
+    assert read_usual(base.replace("Text.", "Text\u2003here.")) is None  # another Unicode space
     assert read_usual(base.replace("Bob", "one two three four five six seven eight nine ten eleven")) is None
     assert read_usual(base + "  3. Carol says\n") is None  # a header with nothing after it
     assert read_usual("No comments here.\n") is None
