@@ -10,13 +10,15 @@ Broken structure is read best-effort and reported as warnings naming the line; c
 want certainty pass `strict=True` and get a ParseError instead.
 
 Speed (issue 4): at a few microseconds per comment, every Python-level step per comment
-counts, so the work is done for all comments at once wherever it can be. Headers and footers
-are found by C-level searches over the whole text (`dump_scan`); the two usual body forms are
-read by one regex `fullmatch` each, others by guarded fast paths (`bodies`); the tree of a
-well-formed dump comes from numpy passes over the levels (`_tree_columns`), the stack loop
-being kept for dumps it must warn about; which replies quote is decided by hashing every
-comment's 8-word runs with numpy and sorting them once (`quote_filter`), and only the replies
-that share a run with an ancestor are cut exactly (`quotes.cut_quotes`).
+counts, so the work is done for all comments at once wherever it can be. A dump in the usual
+form (one tool's output, every comment alike) is read by numpy passes over its lines
+(`usual_dump`); any other has its headers and footers found by C-level searches over the whole
+text (`dump_scan`) and its bodies read by one regex `fullmatch` each or guarded fast paths
+(`bodies`). The tree of a well-formed dump comes from numpy passes over the levels
+(`_tree_columns`), the stack loop being kept for dumps it must warn about; which replies quote
+is decided by hashing every comment's 8-word runs with numpy and sorting them once
+(`quote_filter.quote_windows`), and only the passages found there are checked and cut exactly
+(`quotes.cut_spans`).
 """
 
 from __future__ import annotations
@@ -112,13 +114,13 @@ def _layout(text: str, headers: Headers) -> tuple[int, int, list[int], list[int]
 def _build_tree(text: str, headers: Headers, bodies: list[str], dates: list[str | None], thread: Thread,
                 problems: list[tuple[int, str]]) -> None:
     """Attach each comment to the nearest open comment less indented than itself, then take
-    the quotes out of the replies that `quote_candidates` says may hold one.
+    the quotes out of the replies.
 
     The tree of a well-formed dump is computed from the levels with numpy (`_tree_columns`),
-    anything else goes through the loop with its stack and warnings (`_tree_loop`); which
-    replies quote is decided for all comments
-    at once by hashing their 8-word runs (`quote_filter`), and only those replies, with the
-    ancestors they share a run with, go through `cut_quotes`."""
+    anything else goes through the loop with its stack and warnings (`_tree_loop`). Which
+    replies quote, where and whom, is found for all comments at once by hashing their 8-word
+    runs (`quote_filter.quote_windows`); only those passages are checked word for word and cut
+    (`_cut_found_quotes`)."""
     step, base, levels, remainders, _ = _layout(text, headers)
     n = len(headers)
     columns = None
