@@ -77,7 +77,7 @@ def columns(headers):
             list(headers.starts), headers.end)
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=700, deadline=None)
 @given(text=dumps(), piece=st.sampled_from([1 << 22, 1 << 22, 1, 40, 200]))
 def test_read_usual_is_the_general_path_or_declines(text, piece):
     import moderation.usual_dump as usual_dump
