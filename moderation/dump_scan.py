@@ -104,24 +104,31 @@ def _ascii_lower(line: str) -> str:
     return line.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
 
 
+def footer_lines_in(low: bytes) -> set[tuple[int, int]]:
+    """(byte offset, indent) of every footer line in `low`, UTF-8 lowered by `bytes.lower`: the
+    phrases found as bytes, each line they are on checked against FOOTER."""
+    found: set[tuple[int, int]] = set()
+    for key in _FOOTER_KEYS:
+        i = low.find(key)
+        while i >= 0:
+            line_start = low.rfind(b"\n", 0, i) + 1
+            line_end = low.find(b"\n", i)
+            line = low[line_start:line_end if line_end >= 0 else len(low)].decode("utf-8", "surrogatepass")
+            m = FOOTER.match(line)  # case-insensitive: the lowered line reads the same
+            # ... and holds a phrase as written (FOOTER alone would also take `cloſed`).
+            if m and any(phrase in line for phrase in _FOOTER_PHRASES):
+                found.add((line_start, indent_width(m.group("indent"))))
+            i = low.find(key, i + len(key))
+    return found
+
+
 def _footers_utf8(text: str) -> list[tuple[int, int]]:
     """`footers` as it was, through UTF-8 (byte offsets converted by counting character
     starts): the reference the one-byte-per-character search is tested against."""
     if "\u0130" in text:
         return _footers_by_regex(text)
     data = text.encode("utf-8", "surrogatepass").lower()
-    found: set[tuple[int, int]] = set()  # (byte offset of the line, indent)
-    for phrase in _FOOTER_KEYS:
-        i = data.find(phrase)
-        while i >= 0:
-            line_start = data.rfind(b"\n", 0, i) + 1
-            line_end = data.find(b"\n", i)
-            line = data[line_start:line_end if line_end >= 0 else len(data)].decode("utf-8", "surrogatepass")
-            m = FOOTER.match(line)  # case-insensitive: the lowered line reads the same
-            # ... and holds a phrase as written (FOOTER alone would also take `cloſed`).
-            if m and any(phrase in line for phrase in _FOOTER_PHRASES):
-                found.add((line_start, indent_width(m.group("indent"))))
-            i = data.find(phrase, i + len(phrase))
+    found = footer_lines_in(data)
     out = []
     chars = done = 0
     for byte_offset, indent in sorted(found):  # byte offsets to str offsets: count character starts

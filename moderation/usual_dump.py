@@ -33,29 +33,9 @@ from itertools import repeat
 from typing import Any, NamedTuple
 
 from .bodies import _DATE_AT, body_text, clean_region, posted_many
-from .byte_columns import (
-    char_offsets,
-    cut,
-    dedent,
-    gather,
-    wide_spaces,
-    joined_lines,
-    leading_spaces,
-    run_back,
-    run_length,
-    where,
-)
-from .dump_scan import (
-    _FOOTER_KEYS,
-    _FOOTER_PHRASES,
-    _SAYS,
-    FOOTER,
-    HEADER,
-    MAX_AUTHOR_WORDS,
-    Headers,
-    footers,
-    indent_width,
-)
+from .byte_columns import (char_offsets, cut, dedent, gather, joined_lines, leading_spaces, run_back, run_length,
+                           where, wide_spaces)
+from .dump_scan import _SAYS, HEADER, MAX_AUTHOR_WORDS, Headers, footer_lines_in, footers
 
 # ASCII whitespace other than space and newline: `\s` in a str pattern, but not a space byte.
 _ODD_ASCII_SPACE = tuple(bytes([c]) for c in range(128) if chr(c).isspace() and c not in (10, 32))
@@ -162,20 +142,8 @@ def _indent_at(text: str, at: int) -> int:
 
 def _footer_in(low: bytes, first_indent: int) -> int | None:
     """The byte offset of the first footer line in `low` (lowered UTF-8) indented no deeper
-    than the first header, found as `dump_scan.footers` finds footers (the phrases in the
-    lowered bytes, then each line checked against FOOTER), or None."""
-    found: set[tuple[int, int]] = set()
-    for key in _FOOTER_KEYS:
-        i = low.find(key)
-        while i >= 0:
-            line_start = low.rfind(b"\n", 0, i) + 1
-            line_end = low.find(b"\n", i)
-            line = low[line_start:line_end if line_end >= 0 else len(low)].decode("utf-8", "surrogatepass")
-            m = FOOTER.match(line)
-            if m and any(phrase in line for phrase in _FOOTER_PHRASES):
-                found.add((line_start, indent_width(m.group("indent"))))
-            i = low.find(key, i + len(key))
-    return next((start for start, indent in sorted(found) if indent <= first_indent), None)
+    than the first header, found as `dump_scan.footers` finds footers, or None."""
+    return next((start for start, indent in sorted(footer_lines_in(low)) if indent <= first_indent), None)
 
 
 @dataclass
