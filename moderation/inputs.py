@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .errors import InputError, TableError
 from .importers import HEAD_BYTES, STREAMED, ImportOptions, import_chunks, import_json, sniff
-from .parse import parse_dump
+from .parse import parse_taken
 from .reading import DEFAULT_MAX_BYTES, check_and_decode, describe_size, read_text
 from .tables import TABLE_SUFFIXES, looks_like_table, read_table
 from .thread import Thread
@@ -88,7 +88,9 @@ def iter_threads(source: str | Path, *, strict: bool = False, max_bytes: int | N
     if looks_like_table(text, name):
         yield from read_table(text, name)
         return
-    thread = parse_dump(text, None if name == "<text>" else name, strict=strict)
+    holder = [text]  # the only reference to a text read here: the parse frees it when done with it
+    del text
+    thread = parse_taken(holder, None if name == "<text>" else name, strict=strict)
     if not thread.thread_id:
         thread.thread_id = Path(name).stem if name not in ("<text>", "<stdin>") else ""
     yield thread

@@ -38,11 +38,21 @@ from .quotes import (MIN_WORDS, Quotable, cut_quotes, cut_spans, grams8, normal_
 from .thread import Comment, Thread
 from .usual_dump import read_usual
 
-__all__ = ["parse_dump", "parse_posted"]
+__all__ = ["parse_dump", "parse_posted", "parse_taken"]
 
 
 def parse_dump(text: str, source: str | None = None, strict: bool = False) -> Thread:
     """Parse a dump's text into a Thread; `source` names the file in warnings and errors."""
+    return parse_taken([text], source, strict)
+
+
+def parse_taken(holder: list[str], source: str | None = None, strict: bool = False) -> Thread:
+    """`parse_dump` of the one text in `holder`, which it takes out of the list.
+
+    The parse lets go of the text once the comments are read, before the comment objects are
+    made, so a caller that hands over its only reference (as `parse_thread` does with the file
+    it read) has the text freed then: 2 bytes a character less at the peak."""
+    text = holder.pop()
     where = source or "<input>"
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -56,7 +66,9 @@ def parse_dump(text: str, source: str | None = None, strict: bool = False) -> Th
         thread = Thread(article=parse_article(text[:article_end].split("\n")), source=source)
         problems: list[tuple[int, str]] = []
         if len(headers):
-            _build_tree(text, headers, bodies, dates, thread, problems)
+            layout = _layout(text, headers)
+            del text
+            _build_tree(layout, headers, bodies, dates, thread, problems)
     finally:
         if collecting:
             _promote_to_oldest_generation()
@@ -111,8 +123,8 @@ def _layout(text: str, headers: Headers) -> tuple[int, int, list[int], list[int]
     return step, base, levels, remainders, stops
 
 
-def _build_tree(text: str, headers: Headers, bodies: list[str], dates: list[str | None], thread: Thread,
-                problems: list[tuple[int, str]]) -> None:
+def _build_tree(layout: tuple[int, int, list[int], list[int], list[int]], headers: Headers, bodies: list[str],
+                dates: list[str | None], thread: Thread, problems: list[tuple[int, str]]) -> None:
     """Attach each comment to the nearest open comment less indented than itself, then take
     the quotes out of the replies.
 
@@ -120,8 +132,8 @@ def _build_tree(text: str, headers: Headers, bodies: list[str], dates: list[str 
     anything else goes through the loop with its stack and warnings (`_tree_loop`). Which
     replies quote, where and whom, is found for all comments at once by hashing their 8-word
     runs (`quote_filter.quote_windows`); only those passages are checked word for word and cut
-    (`_cut_found_quotes`)."""
-    step, base, levels, remainders, _ = _layout(text, headers)
+    (`_cut_found_quotes`). `layout` is `_layout`'s."""
+    step, base, levels, remainders, _ = layout
     n = len(headers)
     columns = None
     if not any(remainders) and all(bodies):

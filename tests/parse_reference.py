@@ -17,10 +17,14 @@ from moderation.quotes import Quotable, split_quotes
 from moderation.thread import Thread
 
 
-def build_tree_reference(text: str, headers: Headers, bodies: list[str], dates: list[str | None], thread: Thread,
-                         problems: list[tuple[int, str]]) -> None:
-    """`_build_tree` by the plain definitions (see the module docstring): the bodies and dates
-    it is given are read again, from `headers`."""
+def build_tree_reference(text: str):
+    """`_build_tree` by the plain definitions for a parse of `text` (see the module docstring):
+    the bodies and dates it is given are read again, from the text and `headers`."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return lambda layout, headers, bodies, dates, thread, problems: _reference(text, headers, thread, problems)
+
+
+def _reference(text: str, headers: Headers, thread: Thread, problems: list[tuple[int, str]]) -> None:
     step, base, levels, remainders, stops = _layout(text, headers)
     clean = repeat(clean_region(text, headers.body_starts[0], headers.end))
     raws = map(text.__getitem__, map(slice, headers.body_starts, stops))

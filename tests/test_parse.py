@@ -339,3 +339,14 @@ def test_parsing_leaves_the_garbage_collector_as_it_found_it():
         assert gc.get_freeze_count() > 0  # not released by `unfreeze`
     finally:
         gc.unfreeze()
+
+
+def test_parse_taken_takes_the_text_and_parses_as_parse_dump():
+    from moderation.parse import parse_taken
+
+    holder = [SMALL]
+    thread = parse_taken(holder, "small.txt")
+    assert holder == []
+    expected = parse_dump(SMALL, "small.txt")
+    assert [c.as_dict() for c in thread.comments] == [c.as_dict() for c in expected.comments]
+    assert thread.article == expected.article and thread.warnings == expected.warnings

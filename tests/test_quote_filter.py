@@ -242,7 +242,7 @@ def as_rows(thread):
 @given(text=dumps())
 def test_parser_matches_the_reference_tree(text, monkeypatch_module):
     fast = parse_dump(text)
-    monkeypatch_module.setattr(parse_module, "_build_tree", build_tree_reference)
+    monkeypatch_module.setattr(parse_module, "_build_tree", build_tree_reference(text))
     monkeypatch_module.setattr(parse_module, "read_usual", no_usual)
     try:
         reference = parse_dump(text)
@@ -263,7 +263,7 @@ def test_parser_matches_the_reference_on_the_seeds(seeds, monkeypatch):
     for path in paths:
         text = path.read_text(encoding="utf-8")
         fast = parse_dump(text)
-        monkeypatch.setattr(parse_module, "_build_tree", build_tree_reference)
+        monkeypatch.setattr(parse_module, "_build_tree", build_tree_reference(text))
         monkeypatch.setattr(parse_module, "read_usual", no_usual)
         reference = parse_dump(text)
         monkeypatch.undo()
@@ -282,7 +282,7 @@ def test_parser_matches_the_reference_when_every_run_collides(text, monkeypatch_
     monkeypatch_module.setattr(quote_filter, "_C3", 0)
     try:
         fast = parse_dump(text)
-        monkeypatch_module.setattr(parse_module, "_build_tree", build_tree_reference)
+        monkeypatch_module.setattr(parse_module, "_build_tree", build_tree_reference(text))
         reference = parse_dump(text)
     finally:
         monkeypatch_module.undo()
@@ -298,7 +298,7 @@ def test_a_collision_inside_a_copied_passage_is_checked_run_by_run(monkeypatch):
     text = "Headline\n\n  1. Ann says\n\n    " + parent + "\n\n    1. Bob says\n\n      " + reply.replace(
         "\n\n", "\n\n      ") + "\n\nLeave A Reply\n"
     fast = parse_dump(text)
-    monkeypatch.setattr(parse_module, "_build_tree", build_tree_reference)
+    monkeypatch.setattr(parse_module, "_build_tree", build_tree_reference(text))
     reference = parse_dump(text)
     assert as_rows(fast) == as_rows(reference)
     assert fast.comments[1].quotes == ["one two three four five six seven eight nine ten eleven twelve"]
