@@ -251,6 +251,14 @@ def test_parser_matches_the_reference_tree(text, monkeypatch_module):
     assert as_rows(fast) == as_rows(reference)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def line_pass_for_every_size():
+    """The fast parse here takes the line pass even on small dumps (`parse._LINE_PASS_FROM`)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(parse_module, "_LINE_PASS_FROM", 0)
+        yield
+
+
 @pytest.fixture(scope="module")
 def monkeypatch_module():
     with pytest.MonkeyPatch.context() as mp:

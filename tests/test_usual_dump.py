@@ -131,3 +131,28 @@ def test_the_seed_thread_goes_through_the_line_pass(seed_thread_path):
     expected = general(text)
     assert columns(usual[0]) == columns(expected[0])
     assert usual[1:] == expected[1:]
+
+
+def test_parse_dump_reads_a_large_dump_by_the_line_pass(monkeypatch):
+    import moderation.parse as parse_module
+    from moderation import Article, Comment, Thread, parse_dump, render_thread
+
+    comments, k = [], 0
+    for top in range(1, 201):
+        comments.append(Comment(str(top), None, f"user{top}", f"Top comment {top} with “some” text… and more words.",
+                                depth=1))
+        for reply in range(1, 4):
+            k += 1
+            comments.append(Comment(f"{top}.{reply}", str(top), f"Émile {k}", f"Reply {k} to {top}.\n\nA second paragraph.",
+                                    posted="2020-03-03T16:15:00" if k % 2 else None, depth=2))
+    text = render_thread(Thread(article=Article(title="A headline", body="Body."), comments=comments), style="wordpress")
+    assert len(text) >= parse_module._LINE_PASS_FROM
+    calls = []
+    real = parse_module.read_usual
+    monkeypatch.setattr(parse_module, "read_usual", lambda t: calls.append(1) or real(t))
+    fast = parse_dump(text)
+    assert calls and real(text) is not None
+    monkeypatch.setattr(parse_module, "read_usual", lambda t: None)
+    general = parse_dump(text)
+    assert [c.as_dict() for c in fast.comments] == [c.as_dict() for c in general.comments]
+    assert len(fast.comments) == 800
