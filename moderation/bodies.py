@@ -9,7 +9,7 @@ handful of C calls: no regex tries every offset, no Python loop runs over lines.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import lru_cache
 from itertools import repeat
@@ -106,6 +106,9 @@ def _time_of(written: str) -> str | None:
     return None if h is None else f"{h}:{minute}"
 
 
+_UNSEEN = object()
+
+
 def posted_many(lines: list[str]) -> list[str | None]:
     """`posted_of` of each line. A line that is exactly `<day> at <time>` in WordPress's usual
     spelling costs a `partition` and two look-ups; anything else goes through `posted_of`."""
@@ -123,9 +126,6 @@ def posted_many(lines: list[str]) -> list[str | None]:
             t = times[time] = _time_of(time)
         add(f"{d}T{t}:00" if d is not None and t is not None and at else posted_of(line))
     return out
-
-
-_UNSEEN = object()
 
 
 def parse_posted(line: str) -> str | None:
@@ -290,28 +290,18 @@ def body_texts(text: str, starts: Sequence[int], stops: Sequence[int],
                clean: Callable[[], bool]) -> tuple[list[str], list[str | None]]:
     """`body_text(text[start:stop], clean())` for each body, as two columns (texts, dates).
 
-    A body of one of the two usual forms is read by one `fullmatch` in `text` (no slice made),
-    then by `read_bodies`."""
-    matches = map(_USUAL_BODY.fullmatch, repeat(text), starts, stops)
-    return read_bodies((m and m.groups() for m in matches), lambda k: text[starts[k]:stops[k]], clean)
-
-
-def read_bodies(usual: Iterable[tuple[str, str | None, str | None, str | None, str | None] | None],
-                raw: Callable[[int], str], clean: Callable[[], bool]) -> tuple[list[str], list[str | None]]:
-    """`body_text(raw(k), clean())` for each body k, given for each the groups of `_USUAL_BODY`
-    matching it whole, or None where it does not.
-
-    For a usual body `body_text` is a `replace` of the lines' shared indentation after each
-    newline. Where that shortcut's conditions do not hold (a `reply` or `eply` in the text, a
-    date that does not read) or the body is of another form, `body_text` does it; `clean`
-    (whether the region is, see `clean_region`) is asked then, once at most."""
+    A body of one of the two usual forms is read by one `fullmatch` in `text` (no slice made):
+    `body_text` of it is then a `replace` of the lines' shared indentation after each newline.
+    Where that shortcut's conditions do not hold (a `reply` or `eply` in the text, a date that
+    does not read) or the body is of another form, `body_text` does it; `clean` (whether the
+    region is, see `clean_region`) is asked then, once at most."""
     texts: list[str] = []
     dates: list[str | None] = []
     add_text, add_date = texts.append, dates.append
     is_clean = None
-    for k, groups in enumerate(usual):
-        if groups is not None:
-            indent, plain, date, indent2, content = groups
+    for start, stop, m in zip(starts, stops, map(_USUAL_BODY.fullmatch, repeat(text), starts, stops)):
+        if m is not None:
+            indent, plain, date, indent2, content = m.groups()
             if plain is not None:
                 # body_text: its plain fast path (no `eply`, lines carrying the first's indent).
                 if "eply" not in plain:
@@ -330,7 +320,7 @@ def read_bodies(usual: Iterable[tuple[str, str | None, str | None, str | None, s
                     continue
         if is_clean is None:
             is_clean = clean()
-        body, posted = body_text(raw(k), is_clean)
+        body, posted = body_text(text[start:stop], is_clean)
         add_text(body)
         add_date(posted)
     return texts, dates
