@@ -28,8 +28,8 @@ FOOTERS = ["Leave A Reply", "Leave a Reply Cancel reply", "Your email address wi
 @st.composite
 def dumps(draw) -> str:
     step = draw(st.sampled_from([2, 3, 4]))
-    # Half the dumps without the whitespace that makes the line pass decline the whole dump,
-    # so that it is the bodies' quirks that are compared.
+    # Half the dumps without tabs, which make the line pass decline the whole dump, so that it
+    # is the bodies' quirks that are compared.
     plain = draw(st.booleans())
     authors = [a for a in AUTHORS if not plain or "\t" not in a and len(a) < 100]
     texts = [t for t in TEXTS if not plain or "\t" not in t]
