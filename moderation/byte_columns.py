@@ -156,7 +156,8 @@ def cut(text: str, starts, stops) -> list[str]:
     return list(map(text.__getitem__, map(slice, starts.tolist(), stops.tolist())))
 
 
-def dedent(texts: list[str], indents) -> list[str]:
-    """Each text with the indent after each newline taken out (`body_text`'s `replace`)."""
-    prefixes = ["\n" + " " * k for k in indents.tolist()]
+def dedent(texts: list[str], indents, unit: str = " ") -> list[str]:
+    """Each text with the indent (that many `unit`s) after each newline taken out
+    (`body_text`'s `replace`)."""
+    prefixes = ["\n" + unit * k for k in indents.tolist()]
     return list(map(str.replace, texts, prefixes, repeat("\n")))

@@ -35,7 +35,7 @@ from typing import Any, NamedTuple
 from .bodies import _DATE_AT, body_text, clean_region, posted_many
 from .byte_columns import (char_offsets, cut, dedent, gather, joined_lines, leading_spaces, run_back, run_length,
                            where, wide_spaces)
-from .dump_scan import _SAYS, HEADER, MAX_AUTHOR_WORDS, Headers, footer_lines_in, footers
+from .dump_scan import _SAYS, HEADER, MAX_AUTHOR_WORDS, Headers, footer_lines_in, footers, indent_width
 
 # ASCII whitespace other than space and newline: `\s` in a str pattern, but not a space byte.
 _ODD_ASCII_SPACE = tuple(bytes([c]) for c in range(128) if chr(c).isspace() and c not in (10, 32))
@@ -43,11 +43,14 @@ _MAX_AUTHOR_BYTES = 151  # HEADER's `\S[^\n]{0,150}?` counts characters, so byte
 _EPLY = re.compile(b"eply")
 _DIGITS = (0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39)
 _SPACE = (0x20,)
+_TAB = (0x09,)
+_MEGABYTE = 1 << 20
+_ODD_BUT_TAB = tuple(odd for odd in _ODD_ASCII_SPACE if odd != b"\t")
 _REPLY = b"Reply"
 _PIECE_CHARS = 1 << 21
 # A header line after a newline, as `HEADER` reads one: where a piece may start (it is declined
 # if the line pass does not read that line as a header too).
-_HEADER_AFTER_NEWLINE = re.compile(r"\n( *)\d{1,6}\. +\S[^\n]{0,150}? +says:? *\n(?= *\n|\1 +\S)")
+_HEADER_AFTER_NEWLINE = re.compile(r"\n([ \t]*)\d{1,6}\. +\S[^\n]{0,150}? +says:? *\n(?=[ \t]*\n|\1[ \t]+\S)")
 
 
 class _Piece(NamedTuple):
@@ -73,7 +76,7 @@ def read_usual(text: str) -> tuple[Headers, list[str], list[str | None]] | None:
     first = _first_header(text)
     if first is None or "\u0130" in text or footers(text[:first[0]]):
         return None
-    first_start, first_indent = first
+    first_start, first_indent, tabbed = first
     # The columns of every piece, extended as each is read (its own lists then go).
     lines, body_starts, starts = array("q"), array("q"), array("q")
     indents: list[int] = []
@@ -91,8 +94,11 @@ def read_usual(text: str) -> tuple[Headers, list[str], list[str | None]] | None:
         footer = _footer_in(low, first_indent)
         if footer is not None:  # the thread ends in this piece
             data, low, stop = data[:footer], low[:footer], None
-        following = None if stop is None or stop == len(text) else _indent_at(text, stop)
-        piece = _read_piece(text, data, low, start, line_at, following, len(indents))
+        if tabbed is None:  # a top-level first header: the replies say which
+            tabbed = b"\n\t" in data
+        unit = "\t" if tabbed else " "
+        following = None if stop is None or stop == len(text) else _indent_at(text, stop, unit)
+        piece = _read_piece(text, data, low, start, line_at, following, len(indents), tabbed)
         if piece is None:
             return None
         lines.frombytes(piece.lines)
@@ -119,9 +125,10 @@ def read_usual(text: str) -> tuple[Headers, list[str], list[str | None]] | None:
     return headers, texts, dates  # type: ignore[return-value]  (every None text filled above)
 
 
-def _first_header(text: str) -> tuple[int, int] | None:
-    """(offset, indent) of the first header `find_headers` would keep, if it is indented by
-    spaces only (any other indent takes the general path)."""
+def _first_header(text: str) -> tuple[int, int, bool | None] | None:
+    """(offset, indent in columns, whether indented by tabs) of the first header `find_headers`
+    would keep, if it is indented by spaces only or tabs only (None for tabs when it is not
+    indented); any other indent takes the general path."""
     for says in _SAYS.finditer(text):
         m = HEADER.match(text, text.rfind("\n", 0, says.start()) + 1)
         if m is None:
@@ -130,14 +137,18 @@ def _first_header(text: str) -> tuple[int, int] | None:
         if author.count(" ") >= MAX_AUTHOR_WORDS and len(author.split()) > MAX_AUTHOR_WORDS:
             continue
         indent = m.group("indent")
-        return (m.start(), len(indent)) if indent.strip(" ") == "" else None
+        if not indent:
+            return m.start(), 0, None
+        if indent.strip(" ") == "":
+            return m.start(), len(indent), False
+        return (m.start(), indent_width(indent), True) if indent.strip("\t") == "" else None
     return None
 
 
-def _indent_at(text: str, at: int) -> int:
-    """The spaces a line starts with (a header line: never blank)."""
+def _indent_at(text: str, at: int, unit: str) -> int:
+    """How many `unit`s (space or tab) a line starts with (a header line: never blank)."""
     line = text[at:at + 256]
-    return len(line) - len(line.lstrip(" "))
+    return len(line) - len(line.lstrip(unit))
 
 
 def _footer_in(low: bytes, first_indent: int) -> int | None:
@@ -158,7 +169,10 @@ class _Lines:
     blank: Any
 
 
-def _lines_of(r) -> _Lines:
+def _lines_of(r, tabbed: bool) -> _Lines | None:
+    """The lines of a piece, indented by spaces, or by tabs if `tabbed`: then None if a tab is
+    anywhere but in a line's indent or a space follows one (the regexes see `[ \t]`, the
+    columns only the one unit)."""
     np = _np()
     newlines = where(r, lambda chunk: chunk == 10)
     starts = np.empty(len(newlines) + 1, dtype=np.int64)
@@ -166,7 +180,16 @@ def _lines_of(r) -> _Lines:
     starts[1:] = newlines + 1
     ends = np.append(newlines, len(r))
     length = ends - starts
-    indent = leading_spaces(r, starts, ends)
+    if not tabbed:
+        indent = leading_spaces(r, starts, ends)
+        return _Lines(starts, ends, length, indent, indent == length)
+    indent = run_length(r, starts, ends, _TAB)
+    after = starts + indent
+    inside = after < ends
+    if (r[after[inside]] == 0x20).any():
+        return None
+    if int(indent.sum()) != sum(int(np.count_nonzero(r[k:k + _MEGABYTE] == 9)) for k in range(0, len(r), _MEGABYTE)):
+        return None  # a tab past a line's indent
     return _Lines(starts, ends, length, indent, indent == length)
 
 
@@ -270,20 +293,22 @@ def _bodies_of(lines: _Lines, hl) -> _Bodies:
 
 
 def _read_piece(text: str, data: bytes, low: bytes, char_b0: int, line_b0: int, following: int | None,
-                first: int) -> _Piece | None:
+                first: int, tabbed: bool) -> _Piece | None:
     """The comments whose headers are in `data` (`low` lowered), the UTF-8 of the text from
     character `char_b0` (line `line_b0`), which starts with a header line; `following` is the
-    indent of the header line after it, None if the thread ends with it; `first` numbers its
-    first comment. None where the general path must decide."""
+    indent of the header line after it (in tabs if `tabbed`, else spaces), None if the thread
+    ends with it; `first` numbers its first comment. None where the general path must decide."""
     np = _np()
     ascii_only = data.isascii()
-    if any(odd in data for odd in _ODD_ASCII_SPACE):
+    if any(odd in data for odd in (_ODD_BUT_TAB if tabbed else _ODD_ASCII_SPACE)):
         return None
     r = np.frombuffer(data, dtype=np.uint8)
     no_break, other_space = wide_spaces(r) if not ascii_only else (None, False)
     if other_space:
         return None
-    lines = _lines_of(r)
+    lines = _lines_of(r, tabbed)
+    if lines is None:
+        return None
     heads = _header_lines(r, lines, following)
     if heads is None:
         return None
@@ -310,14 +335,15 @@ def _read_piece(text: str, data: bytes, low: bytes, char_b0: int, line_b0: int, 
     end = int(chars[-1])
     start_c, body_start_c, text_start_c, _ = chars[:-1].reshape(n, 4).T
     dated = _dated(text, r, b.has, text_start, text_start_c)
-    bad = _unusual(r, low, lines, b, dated, dated_shape, no_break)
+    bad = _unusual(r, low, lines, b, dated, dated_shape, no_break, tabbed)
 
     if data.find(b"\0") < 0:
         def body_lines(line_from, line_to, indent):
             return joined_lines(r, ls, le, lines.blank, line_from, line_to, indent)
     else:  # NUL is the separator `joined_lines` uses
         def body_lines(line_from, line_to, indent):
-            return dedent(cut(text, *char_offsets(r, np.stack([ls[line_from] + indent, le[line_to]]), char_b0)), indent)
+            offsets = char_offsets(r, np.stack([ls[line_from] + indent, le[line_to]]), char_b0)
+            return dedent(cut(text, *offsets), indent, "\t" if tabbed else " ")
     texts = np.empty(n, dtype=object)
     dates = np.full(n, None, dtype=object)
     take = np.flatnonzero(~bad & dated)
@@ -333,7 +359,8 @@ def _read_piece(text: str, data: bytes, low: bytes, char_b0: int, line_b0: int, 
     take = np.flatnonzero(bad)
     stops_c = np.append(start_c[1:], end)
     unusual = list(zip((take + first).tolist(), zip(body_start_c[take].tolist(), stops_c[take].tolist())))
-    return _Piece((hl + line_b0).tobytes(), ind[hl].tolist(), numbers.tolist(), authors, body_start_c.tobytes(),
+    columns_of_indent = ind[hl] * 8 if tabbed else ind[hl]  # `indent_width`: a tab is 8 columns here
+    return _Piece((hl + line_b0).tobytes(), columns_of_indent.tolist(), numbers.tolist(), authors, body_start_c.tobytes(),
                   start_c.tobytes(), texts.tolist(), dates.tolist(), unusual, end, line_b0 + len(ls) - 1)
 
 
@@ -352,8 +379,12 @@ def _dated(text: str, r, has, text_start, text_start_c):
     return dated
 
 
-def _unusual(r, low: bytes, lines: _Lines, b: _Bodies, dated, dated_shape, no_break):
-    """Which bodies are of neither usual form (see the module docstring), checked per line."""
+def _unusual(r, low: bytes, lines: _Lines, b: _Bodies, dated, dated_shape, no_break, tabbed: bool):
+    """Which bodies are of neither usual form (see the module docstring), checked per line.
+
+    In a dump indented by tabs every body goes through `body_text`, which expands the tabs
+    first: a body whose lines all carry the first one's tabs reads as here, one with a deeper
+    line (a tab that becomes 8 spaces of its text) is left to it."""
     np = _np()
     ls, le, length, ind, blank = lines.starts, lines.ends, lines.length, lines.indent, lines.blank
     bad = ~b.has | (ind[b.first] < 1)
@@ -369,7 +400,8 @@ def _unusual(r, low: bytes, lines: _Lines, b: _Bodies, dated, dated_shape, no_br
     role_reply = is_dated & (b.place == b.count[b.owner] - 1)
     content = ~role_date & ~role_reply
     reference = np.where(dated, ind[b.text_first], ind[b.first])
-    bad[b.owner[content & (ind[b.nonblank] < reference[b.owner])]] = True
+    off = (ind[b.nonblank] != reference[b.owner]) if tabbed else (ind[b.nonblank] < reference[b.owner])
+    bad[b.owner[content & off]] = True
     # `reply` in any case in a text: `body_text` decides. Lines that are `Reply` and nothing else
     # hold one each; if they hold every `eply` of the piece, they are the lines with one.
     replying = length - ind == len(_REPLY)

@@ -27,29 +27,30 @@ FOOTERS = ["Leave A Reply", "Leave a Reply Cancel reply", "Your email address wi
 
 @st.composite
 def dumps(draw) -> str:
-    step = draw(st.sampled_from([2, 3, 4]))
-    # Half the dumps without tabs, which make the line pass decline the whole dump, so that it
-    # is the bodies' quirks that are compared.
+    # Indented by spaces (any step) or by tabs, one a level.
+    unit = draw(st.sampled_from([" " * 2, " " * 3, " " * 4, "\t"]))
+    # Half the dumps without tabs where they make the line pass decline the whole dump (in a
+    # text, or in a dump indented by spaces), so that it is the bodies' quirks that are compared.
     plain = draw(st.booleans())
     authors = [a for a in AUTHORS if not plain or "\t" not in a and len(a) < 100]
     texts = [t for t in TEXTS if not plain or "\t" not in t]
-    shifts = ["", "", "", "  ", "-"] + ([] if plain else ["\t", "\u00a0"])
+    shifts = ["", "", "", "  ", "-"] + ([] if plain else ["\u00a0"]) + (["\t"] if unit == "\t" or not plain else [])
     lines = ["A headline", "", "Some article text says nothing.", ""]
-    depth = 0
+    depth, base = 0, draw(st.sampled_from([0, 1, 1]))  # top-level headers flush left, or indented
     for _ in range(draw(st.integers(1, 7))):
         depth = draw(st.integers(0, depth + 1))
-        pad = " " * (step * (depth + 1))
+        pad = unit * (depth + base)
         number = draw(st.integers(1, 3))
         wordpress = draw(st.booleans())
         header = f"{pad}{number}. {draw(st.sampled_from(authors))} says{':' if wordpress else ''}"
         lines.append(header + draw(st.sampled_from(["", "", " "])))
-        body_pad = pad + " " * step
+        body_pad = pad + unit
         if wordpress:
             lines.append(body_pad + draw(st.sampled_from(DATES)))
         lines.extend([""] * draw(st.integers(0, 2)))
         for k in range(draw(st.integers(0, 3))):
             if k:
-                lines.extend(draw(st.sampled_from([[""], [""], [], ["", ""], [body_pad[:-1] + " "]])))
+                lines.extend(draw(st.sampled_from([[""], [""], [], ["", ""], [body_pad[:-1] + " "], [body_pad]])))
             shift = draw(st.sampled_from(shifts))
             line_pad = body_pad[:-1] if shift == "-" else body_pad + shift
             lines.append(line_pad + draw(st.sampled_from(texts)))
@@ -57,7 +58,7 @@ def dumps(draw) -> str:
             lines.extend(["", body_pad[:draw(st.integers(0, len(body_pad)))] + draw(st.sampled_from(["Reply", "Reply ", "reply"]))])
         lines.append("")
     if draw(st.booleans()):
-        lines.append(" " * draw(st.sampled_from([0, 0, 2, 8])) + draw(st.sampled_from(FOOTERS)))
+        lines.append(draw(st.sampled_from(["", "", "  ", " " * 8, "\t"])) + draw(st.sampled_from(FOOTERS)))
         lines.append("")
     text = "\n".join(lines)
     return text if draw(st.booleans()) else text.rstrip("\n")
@@ -113,7 +114,10 @@ def test_read_usual_takes_the_usual_dumps():
 def test_read_usual_declines_what_it_cannot_vouch_for():
     base = "Headline\n\n  1. Ann says\n\n    Text.\n\n  2. Bob says\n\n    More text.\n"
     assert read_usual(base) is not None
-    assert read_usual(base.replace("    More", "\tMore")) is None  # a tab
+    assert read_usual(base.replace("    More", "\tMore")) is None  # a tab in a dump indented by spaces
+    tabbed = base.replace("  ", "\t")
+    assert read_usual(tabbed) is not None and read_usual(tabbed)[1] == ["Text.", "More text."]
+    assert read_usual(tabbed.replace("More text", "More\ttext")) is None  # ... and in a text
     assert read_usual(base.replace("Text.", "Text\u00a0here.")) is not None  # a no-break space in a line: text
     assert read_usual(base.replace("    Text.", "    \u00a0Text.")) is None  # ... first after the indent
     assert read_usual(base.replace("Text.", "Text\u2003here.")) is None  # another Unicode space
