@@ -12,16 +12,18 @@ a time, each starting at a header line, so the arrays per line stay a few megaby
 `read_usual` gives exactly what `find_headers` and `body_texts` give, or None when it cannot
 vouch for that, and the caller takes the general path:
 
-- Headers are `HEADER` spelled out on bytes, which holds when the thread has no whitespace but
-  spaces and newlines (no tab, no no-break or other Unicode space, which the regex's `\\s` and
-  `\\S` see and a byte test would not). A dump with any of those in its thread, a footer
-  before the first header, a U+0130 (`footers` then reads by regex), a header right before the
-  footer or at the end, an author of more than 151 bytes or ten spaces, is declined.
+- Headers are `HEADER` spelled out on bytes, which holds when the thread's indents are all
+  spaces or all tabs (one a level), with no tab elsewhere and no whitespace but spaces and
+  newlines otherwise: a Unicode space is seen by the regex's `\\s` and `\\S` and not by a byte
+  test. The no-break space is let through where the two agree (inside a line's text). A dump
+  is declined if it has any other whitespace in its thread, a footer before the first header,
+  a U+0130 (`footers` then reads by regex), a header right before the footer or at the end, or
+  an author of more than 151 bytes or with ten spaces.
 - A body is taken as usual only if it is one of `bodies._USUAL_BODY`'s two forms (checked line
-  by line: every line indented at least as far as the first, no line ending in a space, no
-  blank line with spaces, at most one blank line in a row, a `Reply` line closing a dated body,
-  no `reply` in the text); its text, date and indents are then the groups that regex would give.
-  Any other body goes through `body_text`, as in the general path.
+  by line: every line indented at least as far as the first (exactly as far, by tabs), no line
+  ending in a space, no blank line with spaces, at most one blank line in a row, a `Reply`
+  line closing a dated body, no `reply` in the text); its text, date and indents are then what
+  `body_text` gives. Any other body goes through `body_text`, as in the general path.
 """
 
 from __future__ import annotations
