@@ -13,7 +13,7 @@ a time, each starting at a header line, so the arrays per line stay a few megaby
 vouch for that, and the caller takes the general path:
 
 - Headers are `HEADER` spelled out on bytes, which holds when the thread's indents are all
-  spaces or all tabs (one a level), with no tab elsewhere and no whitespace but spaces and
+  spaces or all tabs, with no tab elsewhere and no whitespace but spaces and
   newlines otherwise: a Unicode space is seen by the regex's `\\s` and `\\S` and not by a byte
   test. The no-break space is let through where the two agree (inside a line's text). A dump
   is declined if it has any other whitespace in its thread, a footer before the first header,
