@@ -155,6 +155,18 @@ class Headers:
     def __len__(self) -> int:
         return len(self.starts)
 
+    def stops(self) -> array:
+        """Where each comment's body stops: the next header line, or the end of the thread."""
+        stops = array("q", self.starts[1:])
+        stops.append(self.end)
+        return stops
+
+
+def is_running_text(author: str) -> bool:
+    """Whether a header's "author" is a whole sentence of more than ten words: running text
+    that ends in `says`, part of a body, not a header."""
+    return author.count(" ") >= MAX_AUTHOR_WORDS and len(author.split()) > MAX_AUTHOR_WORDS
+
 
 def find_headers(text: str) -> Headers:
     """Every header line before the footer that ends the thread.
@@ -168,7 +180,7 @@ def find_headers(text: str) -> Headers:
     if any(map((MAX_AUTHOR_WORDS - 1).__lt__, map(str.count, authors, repeat(" ")))):
         # A "header" whose author is a whole sentence is running text, part of a body.
         found = [m for m, a in zip(found, authors)
-                 if not (a.count(" ") >= MAX_AUTHOR_WORDS and len(a.split()) > MAX_AUTHOR_WORDS)]
+                 if not is_running_text(a)]
         authors = list(map(re.Match.group, found, repeat(3)))
     starts = array("q", map(re.Match.start, found))
     indent_strings = list(map(re.Match.group, found, repeat(1)))

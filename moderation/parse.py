@@ -33,8 +33,7 @@ from .bodies import body_texts, clean_region, parse_posted
 from .dump_scan import _PLUS_ONE, Headers, find_headers, indent_step
 from .errors import ParseError
 from .quote_filter import quote_windows
-from .quotes import (MIN_WORDS, Quotable, cut_quotes, cut_spans, grams8, normal_words, normal_words_many,
-                     split_quotes)
+from .quotes import MIN_WORDS, Quotable, cut_spans, normal_words_many, split_quotes
 from .thread import Comment, Thread
 from .usual_dump import read_usual
 
@@ -108,27 +107,23 @@ def read_comments(text: str) -> tuple[Headers, list[str], list[str | None]]:
     headers = find_headers(text)
     if not len(headers):
         return headers, [], []
-    stops = headers.starts[1:]
-    stops.append(headers.end)
     region = (text, headers.body_starts[0], headers.end)
-    bodies, dates = body_texts(text, headers.body_starts, stops, lambda: clean_region(*region))
+    bodies, dates = body_texts(text, headers.body_starts, headers.stops(), lambda: clean_region(*region))
     return headers, bodies, dates
 
 
-def _layout(text: str, headers: Headers) -> tuple[int, int, list[int], list[int], list[int]]:
+def _layout(text: str, headers: Headers) -> tuple[int, int, list[int], list[int]]:
     """(indent step, base indent, each header's level and its indent's remainder after the
-    step, where each comment's body stops): what the tree and the bodies are read from."""
+    step): what the tree is read from."""
     step = indent_step(text, headers)
     base = min(headers.indents)
     offsets = list(map(sub, headers.indents, repeat(base)))
     levels = list(map(floordiv, offsets, repeat(step)))
     remainders = list(map(mod, offsets, repeat(step)))
-    stops = headers.starts[1:]
-    stops.append(headers.end)
-    return step, base, levels, remainders, stops
+    return step, base, levels, remainders
 
 
-def _build_tree(layout: tuple[int, int, list[int], list[int], list[int]], headers: Headers, bodies: list[str],
+def _build_tree(layout: tuple[int, int, list[int], list[int]], headers: Headers, bodies: list[str],
                 dates: list[str | None], thread: Thread, problems: list[tuple[int, str]]) -> None:
     """Attach each comment to the nearest open comment less indented than itself, then take
     the quotes out of the replies.
@@ -138,7 +133,7 @@ def _build_tree(layout: tuple[int, int, list[int], list[int], list[int]], header
     replies quote, where and whom, is found for all comments at once by hashing their 8-word
     runs (`quote_filter.quote_windows`); only those passages are checked word for word and cut
     (`_cut_found_quotes`). `layout` is `_layout`'s."""
-    step, base, levels, remainders, _ = layout
+    step, base, levels, remainders = layout
     n = len(headers)
     columns = None
     if not any(remainders) and all(bodies):
@@ -231,24 +226,17 @@ def _cut_runs(bodies: list[str], parents: array, comments: list[Comment], k: int
 
 
 def _cut_quotes_everywhere(bodies: list[str], parents: array, last, comments: list[Comment]) -> None:
-    """Every reply against every ancestor (a body holds NUL, which the filter cannot join)."""
-    runs: dict[int, set] = {}  # each quoted comment's 8-word runs, made once
+    """Every reply against every ancestor by the plain definition (`split_quotes`): a body
+    holds NUL, which the filter cannot join."""
+    offered: dict[int, Quotable] = {}  # what each comment offers to quote, made once
     for k in range(len(bodies)):
         if parents[k] < 0:
             continue
-        if k % 1024 == 1023:  # forget the runs of comments whose replies are all behind
-            runs = {a: grams for a, grams in runs.items() if last[a] >= k}
-        words = normal_words(bodies[k])
-        if len(words) < MIN_WORDS:
-            continue
-        quoted: set = set()
-        for a in _ancestors(parents, k):
-            grams = runs.get(a)
-            if grams is None:
-                grams = runs[a] = grams8(normal_words(bodies[a]))
-            quoted |= grams
-        everyone = lambda k=k: [Quotable(bodies[a]) for a in _ancestors(parents, k)]  # noqa: E731
-        comments[k].text, comments[k].quotes = cut_quotes(bodies[k], words, quoted, everyone)
+        if k % 1024 == 1023:  # forget the comments whose replies are all behind
+            offered = {a: q for a, q in offered.items() if last[a] >= k}
+        ancestors = [offered[a] if a in offered else offered.setdefault(a, Quotable(bodies[a]))
+                     for a in _ancestors(parents, k)]
+        comments[k].text, comments[k].quotes = split_quotes(bodies[k], ancestors)
 
 
 def _tree_loop(headers: Headers, levels: list[int], remainders: list[int], bodies: list[str],

@@ -37,7 +37,8 @@ from typing import Any, NamedTuple
 from .bodies import _DATE_AT, body_text, clean_region, posted_many
 from .byte_columns import (char_offsets, cut, dedent, gather, joined_lines, leading_spaces, run_back, run_length,
                            where, wide_spaces)
-from .dump_scan import _SAYS, HEADER, MAX_AUTHOR_WORDS, Headers, footer_lines_in, footers, indent_width
+from .dump_scan import (_SAYS, HEADER, MAX_AUTHOR_WORDS, Headers, footer_lines_in, footers, indent_width,
+                        is_running_text)
 
 # ASCII whitespace other than space and newline: `\s` in a str pattern, but not a space byte.
 _ODD_ASCII_SPACE = tuple(bytes([c]) for c in range(128) if chr(c).isspace() and c not in (10, 32))
@@ -136,7 +137,7 @@ def _first_header(text: str) -> tuple[int, int, bool | None] | None:
         if m is None:
             continue
         author = m.group("author")
-        if author.count(" ") >= MAX_AUTHOR_WORDS and len(author.split()) > MAX_AUTHOR_WORDS:
+        if is_running_text(author):
             continue
         indent = m.group("indent")
         if not indent:

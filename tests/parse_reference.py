@@ -25,9 +25,9 @@ def build_tree_reference(text: str):
 
 
 def _reference(text: str, headers: Headers, thread: Thread, problems: list[tuple[int, str]]) -> None:
-    step, base, levels, remainders, stops = _layout(text, headers)
+    step, base, levels, remainders = _layout(text, headers)
     clean = repeat(clean_region(text, headers.body_starts[0], headers.end))
-    raws = map(text.__getitem__, map(slice, headers.body_starts, stops))
+    raws = map(text.__getitem__, map(slice, headers.body_starts, headers.stops()))
     bodies, dates = (list(column) for column in zip(*map(body_text, raws, clean)))
     parents, _ = _tree_loop(headers, levels, remainders, bodies, dates, base, step, thread.comments, problems)
     for k, comment in enumerate(thread.comments):

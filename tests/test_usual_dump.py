@@ -68,9 +68,8 @@ def general(text: str):
     headers = find_headers(text)
     if not len(headers):
         return None
-    stops = list(headers.starts[1:]) + [headers.end]
     clean = clean_region(text, headers.body_starts[0], headers.end)
-    return headers, *body_texts(text, headers.body_starts, stops, lambda: clean)
+    return headers, *body_texts(text, headers.body_starts, headers.stops(), lambda: clean)
 
 
 def columns(headers):
