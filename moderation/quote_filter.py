@@ -309,17 +309,3 @@ def _ranks(sizes):
         return np.zeros(0, dtype=np.int64)
     ends = np.cumsum(sizes)
     return np.arange(int(ends[-1]), dtype=np.int64) - np.repeat(ends - sizes, sizes)
-
-
-def quote_candidates(texts: Sequence[str], parents: Sequence[int],
-                     last: Sequence[int]) -> dict[int, set[int]] | None:
-    """The replies that share an 8-word hash with an ancestor, each with those ancestors (from
-    `quote_windows`): every reply with a quote is among them, with every ancestor it quotes.
-    None when some text holds NUL."""
-    found = quote_windows(texts, parents, last)
-    if found is None:
-        return None
-    named: dict[int, set[int]] = {}
-    for reply, ancestor in zip(found[0].tolist(), found[2].tolist()):
-        named.setdefault(reply, set()).add(ancestor)
-    return named

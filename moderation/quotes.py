@@ -106,13 +106,6 @@ def blocks(words: list[str]) -> Grams:
     return set(zip(*[iter(words)] * _PROBE))
 
 
-def blocks_many(word_lists: list[list[str]]) -> list[Grams]:
-    """`blocks` of each list of words, batched like `normal_words_many`: `zip` of one iterator
-    over each list four times, as in `blocks`, with no slices copied."""
-    its = list(map(iter, word_lists))
-    return list(map(set, map(zip, its, its, its, its)))
-
-
 class Quotable:
     """What a later reply could quote of one comment. A repeated run of 8 words always
     contains a 4-word block starting at a multiple of 4 in the reply, so testing those blocks
@@ -138,14 +131,6 @@ class Quotable:
 def _hits(words: list[str], quoted: Grams) -> list[int]:
     """Positions of the reply's 8-word runs that an ancestor has, listed in C."""
     return list(compress(count(), map(quoted.__contains__, _grams(words, MIN_WORDS))))
-
-
-def may_quote(words: list[str], ancestor_probes: list[Grams]) -> bool:
-    """False when no ancestor can share 8 words in a row with the reply: the whole common
-    case, decided in C (`map` over `isdisjoint`, no Python frame per ancestor)."""
-    if len(words) < MIN_WORDS:
-        return False
-    return not all(map(blocks(words).isdisjoint, ancestor_probes))
 
 
 def split_quotes(text: str, ancestors: list[Quotable], words: list[str] | None = None,

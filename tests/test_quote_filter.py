@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import moderation.parse as parse_module
 from moderation import Article, Comment, Thread, parse_dump, render_thread
-from moderation.quote_filter import fold_word, normal_bytes, quote_candidates, quote_windows
+from moderation.quote_filter import fold_word, normal_bytes, quote_windows
 from moderation.quotes import _normal_words, grams8, normal_words
 
 from .parse_reference import build_tree_reference, no_usual
@@ -23,6 +23,19 @@ WORDS = ["the", "The", "THE", "vote", "vote,", "“vote”", "Budget", "budget�
 SPACES = [" ", " ", " ", "\n", "\n\n", "\t", "\u00a0", "\u2003", "\u3000", "\x1c", "\x85", "  "]
 text_st = st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SPACES)), max_size=30).map(
     lambda pairs: "".join(w + s for w, s in pairs))
+
+def quote_candidates(texts, parents, last):
+    """The replies `quote_windows` names, each with the ancestors it names for them (None when
+    some text holds NUL): every reply with a quote must be among them, with every ancestor it
+    quotes."""
+    found = quote_windows(texts, parents, last)
+    if found is None:
+        return None
+    named: dict[int, set[int]] = {}
+    for reply, ancestor in zip(found[0].tolist(), found[2].tolist()):
+        named.setdefault(reply, set()).add(ancestor)
+    return named
+
 
 
 @st.composite
