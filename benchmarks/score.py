@@ -57,8 +57,7 @@ def main() -> None:
     model.predict(frame)  # large batches: two threads share the chunks (model.PARALLEL_FROM)
     ours = len(texts) / (time.perf_counter() - start)
     start = time.perf_counter()
-    pd.DataFrame(model.predict_rows(frame["text"].tolist(), frame["parent_text"].tolist(), frame["article_text"].tolist(),
-                                    frame["quotes"].tolist(), frame["depth"].to_numpy(dtype="float32"), workers=1))
+    model.predict(frame, workers=1)
     one_thread = len(texts) / (time.perf_counter() - start)
     apc_code = ("import json,sys,time; from profanity_check import predict_prob; t=json.load(sys.stdin); "
                 "predict_prob(t[:100]); s=time.perf_counter(); predict_prob(t); print(len(t)/(time.perf_counter()-s))")

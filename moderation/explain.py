@@ -69,10 +69,9 @@ def context_baseline(model, frame=None) -> np.ndarray:
     return np.asarray(model.featurizer.context(frame), dtype=np.float64).mean(axis=0)
 
 
-def baseline_record(featurizer, frame, context=None) -> dict:
+def baseline_record(context) -> dict:
     """What training stores in the card: mean context features over the training rows
-    (`context`: those features already computed, `featurizer.context(frame)`)."""
-    context = featurizer.context(frame) if context is None else context
+    (`context`: their context feature columns)."""
     means = np.asarray(context, dtype=np.float64).mean(axis=0)
     return {"rule": "mean feature values of the training comments (n-grams: 0)",
             "context": {n: round(float(v), 6) for n, v in zip(CONTEXT_NAMES, means)}}

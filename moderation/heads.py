@@ -56,7 +56,6 @@ class StackedHeads:
     the feature matrix (block by block, never stacked) scores all heads at once."""
 
     def __init__(self, heads: dict[str, LinearHead]) -> None:
-        self.names = list(heads)
         self.slices: dict[str, slice] = {}
         start = 0
         for name, head in heads.items():

@@ -53,14 +53,15 @@ class ModerationModel:
     thresholds: dict[str, float]
     card: dict = field(default_factory=dict)
 
-    def predict(self, frame):
+    def predict(self, frame, workers: int | None = None):
         """DataFrame with `incivility`, `conspiracy`, `off_topic` probabilities, `flags`,
-        `stance` and `stance_<class>` probabilities, in the frame's row order."""
+        `stance` and `stance_<class>` probabilities, in the frame's row order (`workers`: as in
+        `predict_rows`)."""
         import pandas as pd
 
         columns = self.predict_rows(frame["text"].tolist(), frame["parent_text"].tolist(),
                                     frame["article_text"].tolist(), frame["quotes"].tolist(),
-                                    frame["depth"].to_numpy(dtype=np.float32))
+                                    frame["depth"].to_numpy(dtype=np.float32), workers)
         return pd.DataFrame(columns, index=frame.index)
 
     def predict_rows(self, text: list[str], parent: list[str], article: list[str], quotes: list[str],

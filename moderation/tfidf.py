@@ -109,6 +109,20 @@ class TextBatch:
         return self._words
 
 
+def char_wb_grams(word: str, min_n: int, max_n: int) -> list[str]:
+    """scikit-learn's `_char_wb_ngrams` for one word: n-grams of " word " (a word shorter
+    than n counts once, whole)."""
+    w = f" {word} "
+    size = len(w)
+    out = []
+    for n in range(min_n, max_n + 1):
+        if size <= n:
+            out.append(w)
+            break
+        out.extend([w[i:i + n] for i in range(size - n + 1)])
+    return out
+
+
 def pairs_matrix(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int):
     """A 1 at every (row, col) pair, `rows` ascending, repeats left in (a product sums them)."""
     from scipy.sparse import csr_matrix
@@ -265,20 +279,8 @@ class CharTfidf:
     def n_features(self) -> int:
         return len(self.idf)
 
-    def word_grams(self, word: str) -> list[str]:
-        """scikit-learn's `_char_wb_ngrams` for one word (a word shorter than n counts once)."""
-        w = f" {word} "
-        size = len(w)
-        out = []
-        for n in range(self.min_n, self.max_n + 1):
-            if size <= n:
-                out.append(w)
-                break
-            out.extend([w[i:i + n] for i in range(size - n + 1)])
-        return out
-
     def _cache(self, words: list[str]) -> None:
-        grams = [self.word_grams(w) for w in words]
+        grams = [char_wb_grams(w, self.min_n, self.max_n) for w in words]
         counts = np.fromiter(map(len, grams), dtype=np.int64, count=len(grams))
         ids = self.grams.lookup([g for gs in grams for g in gs])
         known = ids >= 0

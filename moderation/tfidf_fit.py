@@ -22,7 +22,7 @@ from numbers import Integral
 
 import numpy as np
 
-from .tfidf import CharTfidf, TextBatch, WordTfidf
+from .tfidf import CharTfidf, TextBatch, WordTfidf, char_wb_grams
 from .vocabulary import SortedVocabulary
 
 CHUNK_DOCUMENTS = 20_000  # documents per sparse product when counting character n-grams
@@ -77,15 +77,12 @@ def select(terms: list[str], df: np.ndarray, tf: np.ndarray, n_documents: int, m
     return kept, idf
 
 
-def _frequencies(doc: np.ndarray, key: np.ndarray, n_keys: int, weights: np.ndarray):
-    """Per key: the weighted number of documents holding it, and its weighted count."""
-    from scipy.sparse import coo_matrix
-
-    counts = coo_matrix((np.ones(len(key), dtype=np.float64), (doc, key)), shape=(len(weights), n_keys)).tocsr()
+def _frequencies(counts, weights: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per column of a CSR count matrix: the weighted number of rows holding it, and its
+    weighted count (row i weighs `weights[i]`)."""
     row_weight = np.repeat(weights, np.diff(counts.indptr))
-    df = np.bincount(counts.indices, weights=row_weight, minlength=n_keys)
-    tf = np.bincount(counts.indices, weights=counts.data * row_weight, minlength=n_keys)
-    return df.round().astype(np.int64), tf.round().astype(np.int64)
+    return (np.bincount(counts.indices, weights=row_weight, minlength=n_keys),
+            np.bincount(counts.indices, weights=counts.data * row_weight, minlength=n_keys))
 
 
 def _word_counts(batch: TextBatch, weights: np.ndarray, max_n: int, stop_words, min_df: int):
@@ -105,26 +102,16 @@ def _word_counts(batch: TextBatch, weights: np.ndarray, max_n: int, stop_words, 
         keys.append(size + ids[:-1][pair] * size + ids[1:][pair])
         doc = np.concatenate([doc, doc[:-1][pair]])
     distinct, inverse = np.unique(np.concatenate(keys), return_inverse=True)
-    df, tf = _frequencies(doc, inverse, len(distinct), weights)
+    from scipy.sparse import coo_matrix
+
+    counts = coo_matrix((np.ones(len(inverse), dtype=np.float64), (doc, inverse)),
+                        shape=(len(weights), len(distinct))).tocsr()
+    df, tf = (f.round().astype(np.int64) for f in _frequencies(counts, weights, len(distinct)))
     terms = [""] * len(distinct)  # named only where min_df could keep them: naming is the slow part
     for i in np.flatnonzero(df >= min_df).tolist():
         key = int(distinct[i])
         terms[i] = uniques[key] if key < size else f"{uniques[(key - size) // size]} {uniques[(key - size) % size]}"
     return terms, df, tf
-
-
-def char_wb_grams(word: str, min_n: int, max_n: int) -> list[str]:
-    """scikit-learn's `_char_wb_ngrams` for one word: n-grams of " word " (a word shorter
-    than n counts once, whole)."""
-    w = f" {word} "
-    size = len(w)
-    out = []
-    for n in range(min_n, max_n + 1):
-        if size <= n:
-            out.append(w)
-            break
-        out.extend([w[i:i + n] for i in range(size - n + 1)])
-    return out
 
 
 def _char_counts(batch: TextBatch, weights: np.ndarray, min_n: int, max_n: int):
@@ -150,8 +137,7 @@ def _char_counts(batch: TextBatch, weights: np.ndarray, min_n: int, max_n: int):
         lo, hi = bounds[c], bounds[c + 1]
         docs_words = csr_matrix((np.ones(hi - lo, dtype=np.float64), (word_doc[lo:hi] - start, word_ids[lo:hi])),
                                 shape=(stop - start, len(words)))
-        counts = (docs_words @ word_grams).tocsr()
-        row_weight = np.repeat(weights[start:stop], np.diff(counts.indptr))
-        df += np.bincount(counts.indices, weights=row_weight, minlength=n_grams)
-        tf += np.bincount(counts.indices, weights=counts.data * row_weight, minlength=n_grams)
+        chunk_df, chunk_tf = _frequencies((docs_words @ word_grams).tocsr(), weights[start:stop], n_grams)
+        df += chunk_df
+        tf += chunk_tf
     return names.tolist(), df.round().astype(np.int64), tf.round().astype(np.int64)

@@ -96,7 +96,7 @@ def plan(n_labeled: int) -> Plan:
                 parallel=n_labeled >= PARALLEL_ROWS)
 
 
-def _head(name: str, C: float, seed: int, class_weight=None, solver: str = "lbfgs", start=None):
+def _head(C: float, seed: int, class_weight=None, solver: str = "lbfgs", start=None):
     """A head to fit; `start` (a LinearHead of the same classes) is where the solver begins."""
     from sklearn.linear_model import LogisticRegression
 
@@ -115,10 +115,9 @@ def _fit_one(name: str, C: float, weight, X, y, X_predict, start, seed: int, sol
 
     if start is not None and not np.array_equal(start.classes_, np.unique(y)):
         start = None
-    head = _head(name, C, seed, weight, solver, start).fit(X, y)
-    if X_predict is None:
-        return None, LinearHead.from_estimator(head)
-    pred = head.predict(X_predict) if name == "stance" else head.predict_proba(X_predict)[:, 1]
+    head = _head(C, seed, weight, solver, start).fit(X, y)
+    pred = None if X_predict is None else (
+        head.predict(X_predict) if name == "stance" else head.predict_proba(X_predict)[:, 1])
     return pred, LinearHead.from_estimator(head)
 
 
@@ -245,6 +244,8 @@ def cross_validate(frame, seed: int = 0, fixed: Hyper | None = None, progress: C
         if "stance" in options:
             options["stance"] = [(C, w) for C in C_GRID for w in STANCE_WEIGHTS]
     oof: dict = {}
+    scores: dict = {}
+    best_per_config: dict = {}
     for config in configs:
         # Vocabulary and idf are fitted once per config on all rows, labels unseen, and each
         # fold slices the one matrix: fitting and featurising five times over was most of
@@ -256,6 +257,7 @@ def cross_validate(frame, seed: int = 0, fixed: Hyper | None = None, progress: C
         if reuse is not None and len(configs) == 1:  # the final fit's very featurizer and matrix
             reuse.setdefault("features", {})[config] = (featurizer, X)
         views = head_views(X, heads)
+        fitted: dict = {}
         for k, (train_idx, val_idx) in enumerate(folds, start=1):
             progress(f"cross-validation: {config} n-grams, fold {k}/{n_splits}")
             tr = frame.iloc[train_idx]
@@ -269,22 +271,20 @@ def cross_validate(frame, seed: int = 0, fixed: Hyper | None = None, progress: C
                 for C, weight in options[name]:
                     jobs.append((name, C, weight, X_tr[m_tr], y_tr, X_va, None))
                     keys.append((config, name, C, weight))
-            fitted = {}
             for key, (pred, head) in zip(keys, _fit_heads(jobs, seed, how)):
                 store = oof.setdefault(key, np.full(len(frame), None, dtype=object) if key[1] == "stance"
                                        else np.full(len(frame), np.nan))
                 store[val_idx] = pred
-                if len(folds) == 1:
+                if how.single_split:
                     fitted[key] = head
-            for name in heads if fitted and reuse is not None else ():  # keep the best setting's only
-                best = _best_option(frame, oof, config, name, options[name])
+        for key, pred in oof.items():
+            if key[0] == config:
+                scores[key] = _oof_score(frame, key[1], pred)
+        best_per_config[config] = {name: _best_option(config, name, options[name], scores) for name in heads}
+        if reuse is not None and how.single_split:  # where the final fits start: the best setting's split fit
+            for name, best in best_per_config[config].items():
                 if (config, name, *best) in fitted:
                     reuse.setdefault("starts", {})[(config, name)] = fitted[(config, name, *best)]
-    scores: dict = {}
-    for (config, name, C, weight), pred in oof.items():
-        scores[(config, name, C, weight)] = _oof_score(frame, name, pred)
-    best_per_config = {config: {name: _best_option(frame, oof, config, name, options[name], scores) for name in heads}
-                       for config in configs}
     mean = {config: float(np.nanmean([scores[(config, name, *best_per_config[config][name])] for name in heads]))
             for config in configs}
     chosen = max(configs, key=lambda c: mean[c])
@@ -302,15 +302,9 @@ def _oof_score(frame, name: str, pred: np.ndarray) -> float:
     return _score(name, _target(frame, name, mask), pred[mask])
 
 
-def _best_option(frame, oof: dict, config: str, name: str, options: list, scores: dict | None = None):
+def _best_option(config: str, name: str, options: list, scores: dict):
     """The (C, class weight) with the best out-of-fold score; ties and NaN as `max` leaves them."""
-    def score(cw):
-        key = (config, name, *cw)
-        value = (scores.get(key, -1) if scores is not None
-                 else _oof_score(frame, name, oof[key]) if key in oof else -1)
-        return np.nan_to_num(value, nan=-1)
-
-    return max(((C, w) for C, w in options), key=score)
+    return max(((C, w) for C, w in options), key=lambda cw: np.nan_to_num(scores.get((config, name, *cw), -1), nan=-1))
 
 
 def _present(values: np.ndarray) -> np.ndarray:
@@ -469,7 +463,7 @@ def train(frame, *, seed: int = 0, hyper: Hyper | None = None, heldout=None, sou
         "cross_validation": cv_table,
         # What explanations measure contributions against (see explain.py); the labeled rows
         # are the matrix's first rows, featurised already.
-        "explain_baseline": baseline_record(featurizer, original, X[:n_original, -len(CONTEXT_NAMES):].toarray()),
+        "explain_baseline": baseline_record(X[:n_original, -len(CONTEXT_NAMES):].toarray()),
     }
     if heldout is not None and len(heldout):
         progress(f"measuring on {len(heldout)} held-out rows")

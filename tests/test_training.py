@@ -116,5 +116,5 @@ def test_large_path_search_then_rebuild_gives_the_same_model(frame, monkeypatch)
 
 def test_small_path_is_unchanged():
     """What the small path always did (the shipped model's rebuild test holds its bytes)."""
-    assert training._head("incivility", 4.0, 0).solver == "lbfgs"
+    assert training._head(4.0, 0).solver == "lbfgs"
     assert training.THRESHOLD_RULES[False] == "best F1 on out-of-fold predictions (5-fold, grouped by thread)"
