@@ -70,13 +70,6 @@ class CodePoints:
         edges = np.diff(inside)
         return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
 
-    def runs(self, member: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
-        """Maximal runs of characters with `member[point]` true: the distinct runs as strings,
-        each run's index among them, and its text; runs in text order."""
-        begin, end = self.edges(member)
-        uniques, ids = self.number(member, begin, end)
-        return uniques, ids, self.text_of(begin)
-
     def number(self, member: np.ndarray, begin: np.ndarray, end: np.ndarray) -> tuple[list[str], np.ndarray]:
         """The distinct runs among the runs [begin, end) of member characters, and each run's
         index among them."""

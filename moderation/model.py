@@ -74,7 +74,6 @@ class ModerationModel:
         are shared by two threads (most of the work is numpy and scipy, which let go of the
         GIL). A row's scores depend only on its own text, parent and article, so chunks and
         threads give exactly the scores of one pass. `workers=1`: the calling thread only."""
-        from .features import CommentFeaturizer
         from .heads import StackedHeads
 
         if self.__dict__.get("_stacked_heads") is None:
@@ -83,8 +82,8 @@ class ModerationModel:
         depth = np.asarray(depth)
         if workers is None:
             workers = min(2, os.cpu_count() or 1) if n >= PARALLEL_FROM else 1
-        if not isinstance(self.featurizer, CommentFeaturizer):
-            workers, size = 1, max(n, 1)  # a stand-in (review's, which keeps the blocks it made) sees the batch whole
+        if getattr(self.featurizer, "whole_batch", False):
+            workers, size = 1, max(n, 1)  # a featurizer that must see the batch whole (review's keeps its blocks)
         else:
             size = CHUNK_ROWS
         parts = [slice(a, min(a + size, n)) for a in range(0, n, size)] or [slice(0, 0)]

@@ -88,6 +88,8 @@ class _ReusedFeatures:
     quarter of the scoring time on a typical sheet). A row is reused only when the frame's
     index points at the same position and its text is the same; anything else is featurized."""
 
+    whole_batch = True  # `predict_rows` hands it the batch in one piece, not in chunks or threads
+
     def __init__(self, inner) -> None:
         self.inner = inner
         self.blocks = None

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .codepoints import PANDAS_FROM, find, hash_index
+from .codepoints import PANDAS_FROM, CodePoints, find, hash_index, joined
 from .vocabulary import SortedVocabulary
 
 _TOKENS = re.compile(r"\w+")  # \b\w\w+\b is exactly these runs of two or more
@@ -48,8 +48,6 @@ class TextBatch:
     text. NUL becomes a space first, as `features.clean` does."""
 
     def __init__(self, texts: list[str]) -> None:
-        from .codepoints import CodePoints, joined
-
         self.n = len(texts)
         self.texts = texts
         self._lengths = np.fromiter(map(len, texts), dtype=np.int64, count=self.n)
@@ -74,8 +72,6 @@ class TextBatch:
     def original(self):
         """The texts as given (case kept, NUL kept) as code points: the context features'."""
         if self._original is None:
-            from .codepoints import CodePoints
-
             self._original = CodePoints(self._joined, self._lengths)
         return self._original
 
