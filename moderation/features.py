@@ -80,8 +80,10 @@ class CommentFeaturizer:
                                    frame["depth"].to_numpy(dtype=np.float32))
 
     def context(self, frame) -> np.ndarray:
-        """The context features alone (dense, one row per frame row)."""
-        return self.transform(frame)[:, -len(CONTEXT_NAMES):].toarray()
+        """The context features alone (dense, one row per frame row), without the text blocks."""
+        batch, rows = self._batch(frame["text"].tolist(), frame["parent_text"].tolist(),
+                                  frame["article_text"].tolist())
+        return self._context(batch, rows, frame["quotes"].tolist(), frame["depth"].to_numpy(dtype=np.float32))
 
     def transform_rows(self, text: list[str], parent: list[str], article: list[str], quotes: list[str], depth):
         from scipy.sparse import hstack
@@ -93,15 +95,7 @@ class CommentFeaturizer:
         scoring multiplies them one by one rather than paying to stack them."""
         from scipy.sparse import csr_matrix
 
-        from .tfidf import TextBatch
-
-        # Every distinct text once (a parent is usually another comment of the batch, an
-        # article is under every comment): comments first, then the parents and articles.
-        index = {t: i for i, t in enumerate(dict.fromkeys(chain(text, parent, article)))}
-        rows = {"text": np.fromiter(map(index.__getitem__, text), np.int64, len(text)),
-                "parent": np.fromiter(map(index.__getitem__, parent), np.int64, len(parent)),
-                "article": np.fromiter(map(index.__getitem__, article), np.int64, len(article))}
-        batch = TextBatch(list(index))  # cleans (NUL) as `clean` does
+        batch, rows = self._batch(text, parent, article)
         texts = int(rows["text"].max()) + 1 if len(text) else 0  # comments are the batch's first documents
         in_order = len(text) == texts  # every comment distinct: its row is its document
         blocks = [v.transform(batch, texts) if in_order else v.transform(batch, texts)[rows["text"]]
@@ -110,6 +104,19 @@ class CommentFeaturizer:
         # a missing parent or URL contributes nothing, and coefficient x value explains a score.
         blocks.append(csr_matrix(self._context(batch, rows, quotes, depth)))
         return blocks
+
+    @staticmethod
+    def _batch(text: list[str], parent: list[str], article: list[str]):
+        """Every distinct text once, as one `TextBatch` (a parent is usually another comment of
+        the batch, an article is under every comment: comments first, then the parents and
+        articles), and each row's document for its text, parent and article."""
+        from .tfidf import TextBatch
+
+        index = {t: i for i, t in enumerate(dict.fromkeys(chain(text, parent, article)))}
+        rows = {"text": np.fromiter(map(index.__getitem__, text), np.int64, len(text)),
+                "parent": np.fromiter(map(index.__getitem__, parent), np.int64, len(parent)),
+                "article": np.fromiter(map(index.__getitem__, article), np.int64, len(article))}
+        return TextBatch(list(index)), rows  # the batch cleans (NUL) as `clean` does
 
     def _context(self, batch, rows, quotes, depth) -> np.ndarray:
         similarity = self.similarity_.transform(batch)
