@@ -1,8 +1,7 @@
 """Column operations on a dump's UTF-8 bytes with numpy: one value per line or per comment.
 
 What `usual_dump` reads a thread with: runs of like bytes at many offsets at once, byte ranges
-gathered into one buffer (to decode them with one call), byte offsets turned into character
-offsets. Each works on a numpy view of the bytes (`r`) and arrays of offsets into it, and keeps
+gathered into one buffer (to decode them with one call). Each works on a numpy view of the bytes (`r`) and arrays of offsets into it, and keeps
 its temporaries to a megabyte or a batch of lines.
 """
 
@@ -105,16 +104,6 @@ def run_back(r, stops, floors, values: tuple[int, ...]):
     return run
 
 
-def char_offsets(r, offsets, base: int):
-    """Byte offsets into `r` as character offsets in the text, `base` being the character
-    offset of `r[0]`: each offset less the UTF-8 continuation bytes before it."""
-    import numpy as np
-
-    continuations = where(r, lambda piece: (piece & 0xC0) == 0x80)
-    flat = offsets.ravel()
-    return (flat - np.searchsorted(continuations, flat) + base).reshape(offsets.shape)
-
-
 def gather(r, starts, stops, separators=10) -> bytes:
     """The byte ranges [start, stop) of `r`, each followed by its separator (a newline unless
     said), the last one's left off."""
@@ -151,9 +140,9 @@ def joined_lines(r, ls, le, blank, first, last, indents) -> list[str]:
     return out
 
 
-def cut(text: str, starts, stops) -> list[str]:
-    """`text[start:stop]` for each pair (numpy arrays of character offsets)."""
-    return list(map(text.__getitem__, map(slice, starts.tolist(), stops.tolist())))
+def cut(data: bytes, starts, stops) -> list[bytes]:
+    """`data[start:stop]` for each pair (numpy arrays of offsets)."""
+    return list(map(data.__getitem__, map(slice, starts.tolist(), stops.tolist())))
 
 
 def dedent(texts: list[str], indents, unit: str = " ") -> list[str]:

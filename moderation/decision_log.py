@@ -285,7 +285,7 @@ def read_decisions(db: str | Path, since: str | datetime | None = None,
                  for name in _EXTRA}
         extra["decision_id"] = str(row["id"])
         extra["coral_parent_id"] = row["parent_id"] or ""
-        quotes = [q for q in (row["quotes"] or "").split("\n\n") if q]
+        quotes = tuple(q for q in (row["quotes"] or "").split("\n\n") if q)
         thread.comments.append(Comment(id=f"d{row['id']}", parent_id=None, author=row["author_id"] or "",
                                        text=row["text"], quotes=quotes, posted=row["time"], depth=1, extra=extra))
     return list(threads.values())

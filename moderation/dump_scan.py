@@ -16,6 +16,10 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import accumulate, chain, repeat
 from operator import sub
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .utf8_text import Utf8Text
 
 # A header line, followed by a blank line or a line indented deeper than itself: a sentence in
 # running text that happens to end in `says` is not a header.
@@ -208,8 +212,9 @@ def find_headers(text: str) -> Headers:
     )
 
 
-def indent_step(text: str, headers: Headers) -> int:
-    """The most common indentation step: header-to-deeper-reply and header-to-body offsets."""
+def indent_step(text: str | Utf8Text, headers: Headers) -> int:
+    """The most common indentation step: header-to-deeper-reply and header-to-body offsets
+    (`text` as the headers' offsets index it)."""
     indents = headers.indents
     steps: Counter[int] = Counter(filter((0).__lt__, map(sub, indents[1:], indents)))
     for k in range(min(200, len(headers))):

@@ -32,10 +32,12 @@ from .article import parse_article
 from .bodies import body_texts, clean_region, parse_posted
 from .dump_scan import _PLUS_ONE, Headers, find_headers, indent_step
 from .errors import ParseError
+from .heap import give_back_freed_memory
 from .quote_filter import quote_windows
 from .quotes import MIN_WORDS, Quotable, cut_spans, normal_words_many, split_quotes
-from .thread import Comment, Thread
+from .thread import NO_EXTRA, Comment, Thread
 from .usual_dump import read_usual
+from .utf8_text import Utf8Text
 
 __all__ = ["parse_dump", "parse_posted", "parse_taken"]
 
@@ -55,18 +57,22 @@ def parse_taken(holder: list[str], source: str | None = None, strict: bool = Fal
     where = source or "<input>"
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    holder.append(text)
+    del text
     # Hundreds of thousands of new, acyclic objects would make the cyclic garbage collector
     # rescan a growing heap again and again; pause it while the headers and tree are built.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        headers, bodies, dates = read_comments(text)
+        text, headers, bodies, dates = read_comments(holder)
         article_end = headers.starts[0] if len(headers) else headers.end
         thread = Thread(article=parse_article(text[:article_end].split("\n")), source=source)
         problems: list[tuple[int, str]] = []
         if len(headers):
             layout = _layout(text, headers)
             del text
+            if len(headers) >= _GIVE_BACK_FROM:
+                give_back_freed_memory()
             _build_tree(layout, headers, bodies, dates, thread, problems)
     finally:
         if collecting:
@@ -93,26 +99,41 @@ def _promote_to_oldest_generation() -> None:
         gc.unfreeze()
 
 
+# From this many comments, the C heap's free pages are given back to the system after the
+# steps that use numpy (`heap.give_back_freed_memory`: 3 ms at 650k comments).
+_GIVE_BACK_FROM = 10_000
+
 # Below this many characters (a few hundred comments) numpy's fixed costs make the line pass
 # slower than the general path: 2.0 against 1.0 ms at 5k characters, even at 80k (measured).
 _LINE_PASS_FROM = 1 << 16
 
 
-def read_comments(text: str) -> tuple[Headers, list[str], list[str | None]]:
-    """(headers, body texts, dates): by numpy passes over the lines when the dump allows
-    (`read_usual`), else by finding the headers and then reading each body."""
-    usual = read_usual(text) if len(text) >= _LINE_PASS_FROM else None
-    if usual is not None:
-        return usual
+def read_comments(holder: list[str]) -> tuple[str | Utf8Text, Headers, list[str], list[str | None]]:
+    """The text in `holder` (taken out of it) as the headers' offsets index it, and (headers,
+    body texts, dates).
+
+    By numpy passes over the lines of its UTF-8 when the dump allows (`read_usual`); the text
+    is then held as UTF-8 from here on (`Utf8Text`), which halves the memory of most threads
+    (a str with curly quotes takes two bytes a character). Else by finding the headers and then
+    reading each body."""
+    text = holder.pop()
+    if len(text) >= _LINE_PASS_FROM:
+        data = text.encode("utf-8", "surrogatepass")
+        del text
+        usual = read_usual(data)
+        if usual is not None:
+            return Utf8Text(data), *usual
+        text = data.decode("utf-8", "surrogatepass")
+        del data
     headers = find_headers(text)
     if not len(headers):
-        return headers, [], []
+        return text, headers, [], []
     region = (text, headers.body_starts[0], headers.end)
     bodies, dates = body_texts(text, headers.body_starts, headers.stops(), lambda: clean_region(*region))
-    return headers, bodies, dates
+    return text, headers, bodies, dates
 
 
-def _layout(text: str, headers: Headers) -> tuple[int, int, list[int], list[int]]:
+def _layout(text: str | Utf8Text, headers: Headers) -> tuple[int, int, list[int], list[int]]:
     """(indent step, base indent, each header's level and its indent's remainder after the
     step): what the tree is read from."""
     step = indent_step(text, headers)
@@ -144,8 +165,10 @@ def _build_tree(layout: tuple[int, int, list[int], list[int]], headers: Headers,
         # The quote filter's arrays come and go before the comment objects are made: the peak
         # of memory is the larger of the two, not their sum.
         found = quote_windows(bodies, parents, last)
-        comments += map(Comment, ids, parent_ids, headers.authors, bodies, map(list, repeat((), n)), dates, depths,
-                        map(_PLUS_ONE, headers.lines))
+        if n >= _GIVE_BACK_FROM:
+            give_back_freed_memory()
+        comments += map(Comment, ids, parent_ids, headers.authors, bodies, repeat(()), dates, depths,
+                        map(_PLUS_ONE, headers.lines), repeat(NO_EXTRA))
         del ids, parent_ids, depths
     else:
         parents, last = _tree_loop(headers, levels, remainders, bodies, dates, base, step, comments, problems)
@@ -222,7 +245,7 @@ def _cut_runs(bodies: list[str], parents: array, comments: list[Comment], k: int
     cut = cut_spans(bodies[k], spans)
     if cut is None:  # defensive: tokens and words disagree, take the plain definition
         cut = split_quotes(bodies[k], [Quotable(bodies[a]) for a in reversed(_ancestors(parents, k))])
-    comments[k].text, comments[k].quotes = cut
+    comments[k].text, comments[k].quotes = cut[0], tuple(cut[1])
 
 
 def _cut_quotes_everywhere(bodies: list[str], parents: array, last, comments: list[Comment]) -> None:
@@ -236,7 +259,8 @@ def _cut_quotes_everywhere(bodies: list[str], parents: array, last, comments: li
             offered = {a: q for a, q in offered.items() if last[a] >= k}
         ancestors = [offered[a] if a in offered else offered.setdefault(a, Quotable(bodies[a]))
                      for a in _ancestors(parents, k)]
-        comments[k].text, comments[k].quotes = split_quotes(bodies[k], ancestors)
+        text, quotes = split_quotes(bodies[k], ancestors)
+        comments[k].text, comments[k].quotes = text, tuple(quotes)
 
 
 def _tree_loop(headers: Headers, levels: list[int], remainders: list[int], bodies: list[str],
@@ -284,7 +308,7 @@ def _tree_loop(headers: Headers, levels: list[int], remainders: list[int], bodie
             report((line, f"numbered {number} but is reply {position} of {owner}; numbering skips"))
         if not body:
             report((line, f"comment by {author} has no text"))
-        append(Comment(cid, parent_id, author, body, [], posted, len(stack) + 1, line + 1))
+        append(Comment(cid, parent_id, author, body, (), posted, len(stack) + 1, line + 1, NO_EXTRA))
         push_open([level, cid, 0, line + 1, index])
         index += 1
     return parents, last

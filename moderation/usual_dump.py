@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from itertools import repeat
 from typing import Any, NamedTuple
 
-from .bodies import _DATE_AT, body_text, clean_region, posted_many
-from .byte_columns import (char_offsets, cut, dedent, gather, joined_lines, leading_spaces, run_back, run_length,
+from .bodies import _DATE_AT, body_text, posted_many
+from .byte_columns import (cut, dedent, gather, joined_lines, leading_spaces, run_back, run_length,
                            where, wide_spaces)
 from .dump_scan import (_SAYS, HEADER, MAX_AUTHOR_WORDS, Headers, footer_lines_in, footers, indent_width,
                         is_running_text)
@@ -50,10 +50,15 @@ _TAB = (0x09,)
 _MEGABYTE = 1 << 20
 _ODD_BUT_TAB = tuple(odd for odd in _ODD_ASCII_SPACE if odd != b"\t")
 _REPLY = b"Reply"
-_PIECE_CHARS = 1 << 21
-# A header line after a newline, as `HEADER` reads one: where a piece may start (it is declined
-# if the line pass does not read that line as a header too).
-_HEADER_AFTER_NEWLINE = re.compile(r"\n([ \t]*)\d{1,6}\. +\S[^\n]{0,150}? +says:? *\n(?=[ \t]*\n|\1[ \t]+\S)")
+_PIECE_BYTES = 1 << 21
+# A header line after a newline, about as `HEADER` reads one: where a piece may start. Bytes
+# see `\S` and `{0,150}` a little differently from characters; the line pass declines a piece
+# whose first line it does not read as a header, so a boundary is never taken on trust.
+_HEADER_AFTER_NEWLINE = re.compile(rb"\n([ \t]*)\d{1,6}\. +\S[^\n]{0,150}? +says:? *\n(?=[ \t]*\n|\1[ \t]+\S)")
+_CAPITAL_I_DOT = "\u0130".encode()
+# What `clean_region` looks for, in UTF-8.
+_UNCLEAN = (b"\t", b" \n", "\u00a0\n".encode(), b"\n\n\n")
+_NO_BREAK = "\u00a0".encode()
 
 
 class _Piece(NamedTuple):
@@ -74,10 +79,16 @@ class _Piece(NamedTuple):
     end_line: int
 
 
-def read_usual(text: str) -> tuple[Headers, list[str], list[str | None]] | None:
-    """(headers, body texts, dates) as `find_headers` and `body_texts` give them, or None."""
-    first = _first_header(text)
-    if first is None or "\u0130" in text or footers(text[:first[0]]):
+def read_usual(data: bytes) -> tuple[Headers, list[str], list[str | None]] | None:
+    """(headers, body texts, dates) as `find_headers` and `body_texts` give them for the text
+    whose UTF-8 (with surrogates passed) is `data`, or None. The headers' offsets (`starts`,
+    `body_starts`, `end`) are byte offsets into `data`; `utf8_text.Utf8Text` slices it by them.
+
+    It reads the UTF-8 rather than the str because a str with one character past U+00FF takes
+    two bytes a character (four past U+FFFF): holding the bytes while the comments are made
+    takes half the memory or less."""
+    first = _first_header(data)
+    if first is None or _CAPITAL_I_DOT in data or footers(data[:first[0]].decode("utf-8", "surrogatepass")):
         return None
     first_start, first_indent, tabbed = first
     # The columns of every piece, extended as each is read (its own lists then go).
@@ -88,20 +99,20 @@ def read_usual(text: str) -> tuple[Headers, list[str], list[str | None]] | None:
     texts: list[str | None] = []
     dates: list[str | None] = []
     unusual: list[tuple[int, tuple[int, int]]] = []
-    start, line_at = first_start, text.count("\n", 0, first_start)
+    start, line_at = first_start, data.count(b"\n", 0, first_start)
     while True:
-        m = _HEADER_AFTER_NEWLINE.search(text, start + _PIECE_CHARS - 1)
-        stop: int | None = m.start() + 1 if m is not None else len(text)
-        data = text[start:stop].encode("utf-8", "surrogatepass")
-        low = data.lower()
+        m = _HEADER_AFTER_NEWLINE.search(data, start + _PIECE_BYTES - 1)
+        stop: int | None = m.start() + 1 if m is not None else len(data)
+        part = data[start:stop]
+        low = part.lower()
         footer = _footer_in(low, first_indent)
         if footer is not None:  # the thread ends in this piece
-            data, low, stop = data[:footer], low[:footer], None
+            part, low, stop = part[:footer], low[:footer], None
         if tabbed is None:  # a top-level first header: the replies say which
-            tabbed = b"\n\t" in data
-        unit = "\t" if tabbed else " "
-        following = None if stop is None or stop == len(text) else _indent_at(text, stop, unit)
-        piece = _read_piece(text, data, low, start, line_at, following, len(indents), tabbed)
+            tabbed = b"\n\t" in part
+        unit = b"\t" if tabbed else b" "
+        following = None if stop is None or stop == len(data) else _indent_at(data, stop, unit)
+        piece = _read_piece(part, low, start, line_at, following, len(indents), tabbed)
         if piece is None:
             return None
         lines.frombytes(piece.lines)
@@ -114,44 +125,70 @@ def read_usual(text: str) -> tuple[Headers, list[str], list[str | None]] | None:
         dates += piece.dates
         unusual += piece.unusual
         start, line_at = piece.end, piece.end_line
-        del piece
+        del piece, part, low
         if following is None:
             break
     end = start
     if unusual:
-        clean = clean_region(text, text.index("\n", first_start) + 1, end)
+        clean = _clean_region(data, data.index(b"\n", first_start) + 1, end)
         for k, (body_start, body_stop) in unusual:
-            texts[k], dates[k] = body_text(text[body_start:body_stop], clean)
+            texts[k], dates[k] = body_text(data[body_start:body_stop].decode("utf-8", "surrogatepass"), clean)
     names: dict[str, str] = {}  # authors shared, not one string per comment
     headers = Headers(lines=lines, indents=indents, numbers=numbers, authors=list(map(names.setdefault, authors, authors)),
                       body_starts=body_starts, starts=starts, end=end)
     return headers, texts, dates  # type: ignore[return-value]  (every None text filled above)
 
 
-def _first_header(text: str) -> tuple[int, int, bool | None] | None:
-    """(offset, indent in columns, whether indented by tabs) of the first header `find_headers`
-    would keep, if it is indented by spaces only or tabs only (None for tabs when it is not
-    indented); any other indent takes the general path."""
+def _first_header(data: bytes) -> tuple[int, int, bool | None] | None:
+    """(byte offset, indent in columns, whether indented by tabs) of the first header
+    `find_headers` would keep, if it is indented by spaces only or tabs only (None for tabs
+    when it is not indented); any other indent takes the general path.
+
+    Looked for in a prefix of the text that doubles until it holds one: the article is short
+    next to a large thread, and decoding all of it would make the str this module avoids."""
+    size = 1 << 16
+    while True:
+        cut = len(data) if size >= len(data) else data.rfind(b"\n", 0, size) + 1
+        found = _first_header_in(data[:cut].decode("utf-8", "surrogatepass"), whole=cut == len(data))
+        if found is not None or cut == len(data):
+            return None if found is None or found == "declined" else found
+        size *= 4
+
+
+def _first_header_in(text: str, whole: bool) -> tuple[int, int, bool | None] | str | None:
+    """`_first_header` in `text`, a prefix of the dump's text cut after a newline (the whole of
+    it if `whole`): "declined" if that header is indented otherwise, None if there is none,
+    or one only the rest could confirm (HEADER reads its next line, which the cut may
+    have left short)."""
     for says in _SAYS.finditer(text):
         m = HEADER.match(text, text.rfind("\n", 0, says.start()) + 1)
         if m is None:
             continue
+        if not whole and text.find("\n", m.end() + 1) < 0:
+            return None
         author = m.group("author")
         if is_running_text(author):
             continue
         indent = m.group("indent")
+        start = len(text[:m.start()].encode("utf-8", "surrogatepass"))
         if not indent:
-            return m.start(), 0, None
+            return start, 0, None
         if indent.strip(" ") == "":
-            return m.start(), len(indent), False
-        return (m.start(), indent_width(indent), True) if indent.strip("\t") == "" else None
+            return start, len(indent), False
+        return (start, indent_width(indent), True) if indent.strip("\t") == "" else "declined"
     return None
 
 
-def _indent_at(text: str, at: int, unit: str) -> int:
+def _indent_at(data: bytes, at: int, unit: bytes) -> int:
     """How many `unit`s (space or tab) a line starts with (a header line: never blank)."""
-    line = text[at:at + 256]
+    line = data[at:at + 256]
     return len(line) - len(line.lstrip(unit))
+
+
+def _clean_region(data: bytes, start: int, end: int) -> bool:
+    """`bodies.clean_region` of the text whose UTF-8 is `data`, by byte offsets."""
+    return (all(data.find(mark, start, end) < 0 for mark in _UNCLEAN)
+            and data[max(start, end - 1):end] != b" " and data[max(start, end - 2):end] != _NO_BREAK)
 
 
 def _footer_in(low: bytes, first_indent: int) -> int | None:
@@ -295,10 +332,10 @@ def _bodies_of(lines: _Lines, hl) -> _Bodies:
                    nonblank[np.minimum(first_pos + 1, top)], nonblank[np.maximum(first_pos + count - 2, 0)])
 
 
-def _read_piece(text: str, data: bytes, low: bytes, char_b0: int, line_b0: int, following: int | None,
+def _read_piece(data: bytes, low: bytes, byte_b0: int, line_b0: int, following: int | None,
                 first: int, tabbed: bool) -> _Piece | None:
     """The comments whose headers are in `data` (`low` lowered), the UTF-8 of the text from
-    character `char_b0` (line `line_b0`), which starts with a header line; `following` is the
+    byte `byte_b0` (line `line_b0`), which starts with a header line; `following` is the
     indent of the header line after it (in tabs if `tabbed`, else spaces), None if the thread
     ends with it; `first` numbers its first comment. None where the general path must decide."""
     np = _np()
@@ -329,15 +366,11 @@ def _read_piece(text: str, data: bytes, low: bytes, char_b0: int, line_b0: int, 
     ls, le, ind = lines.starts, lines.ends, lines.indent
     b = _bodies_of(lines, hl)
     dated_shape = b.count >= 3
-    # Byte offsets of what is cut out, per comment, as characters (with the piece's end last).
     body_start = ls[hl + 1]
     text_start = np.where(b.has, ls[b.first] + ind[b.first], body_start)
-    plain_end = np.where(b.has, le[b.last], body_start)
-    offsets = np.append(np.stack([ls[hl], body_start, text_start, plain_end], axis=1).ravel(), len(r))
-    chars = offsets + char_b0 if ascii_only else char_offsets(r, offsets, char_b0)
-    end = int(chars[-1])
-    start_c, body_start_c, text_start_c, _ = chars[:-1].reshape(n, 4).T
-    dated = _dated(text, r, b.has, text_start, text_start_c)
+    end = byte_b0 + len(r)
+    start_at, body_start_at = ls[hl] + byte_b0, body_start + byte_b0  # in the whole text
+    dated = _dated(r, b.has, text_start, le[b.first])
     bad = _unusual(r, low, lines, b, dated, dated_shape, no_break, tabbed)
 
     if data.find(b"\0") < 0:
@@ -345,8 +378,8 @@ def _read_piece(text: str, data: bytes, low: bytes, char_b0: int, line_b0: int, 
             return joined_lines(r, ls, le, lines.blank, line_from, line_to, indent)
     else:  # NUL is the separator `joined_lines` uses
         def body_lines(line_from, line_to, indent):
-            offsets = char_offsets(r, np.stack([ls[line_from] + indent, le[line_to]]), char_b0)
-            return dedent(cut(text, *offsets), indent, "\t" if tabbed else " ")
+            raws = cut(data, ls[line_from] + indent, le[line_to])
+            return dedent([raw.decode("utf-8", "surrogatepass") for raw in raws], indent, "\t" if tabbed else " ")
     texts = np.empty(n, dtype=object)
     dates = np.full(n, None, dtype=object)
     take = np.flatnonzero(~bad & dated)
@@ -360,16 +393,17 @@ def _read_piece(text: str, data: bytes, low: bytes, char_b0: int, line_b0: int, 
     take = np.flatnonzero(~bad & ~dated)
     texts[take] = body_lines(b.first[take], b.last[take], ind[b.first[take]])
     take = np.flatnonzero(bad)
-    stops_c = np.append(start_c[1:], end)
-    unusual = list(zip((take + first).tolist(), zip(body_start_c[take].tolist(), stops_c[take].tolist())))
+    stops_at = np.append(start_at[1:], end)
+    unusual = list(zip((take + first).tolist(), zip(body_start_at[take].tolist(), stops_at[take].tolist())))
     columns_of_indent = ind[hl] * 8 if tabbed else ind[hl]  # `indent_width`: a tab is 8 columns here
-    return _Piece((hl + line_b0).tobytes(), columns_of_indent.tolist(), numbers.tolist(), authors, body_start_c.tobytes(),
-                  start_c.tobytes(), texts.tolist(), dates.tolist(), unusual, end, line_b0 + len(ls) - 1)
+    return _Piece((hl + line_b0).tobytes(), columns_of_indent.tolist(), numbers.tolist(), authors, body_start_at.tobytes(),
+                  start_at.tobytes(), texts.tolist(), dates.tolist(), unusual, end, line_b0 + len(ls) - 1)
 
 
-def _dated(text: str, r, has, text_start, text_start_c):
-    """Which bodies start with a date line (`_DATE_AT` at their first character), asked only
-    where a digit is among the first 12 bytes (every date form has one there)."""
+def _dated(r, has, text_start, first_line_end):
+    """Which bodies start with a date line (`_DATE_AT` at their first character, matched on
+    that line: no date form reaches past it), asked only where a digit is among the first 12
+    bytes (every date form has one there)."""
     np = _np()
     digit = np.zeros(256, dtype=bool)
     digit[list(_DIGITS)] = True
@@ -378,7 +412,9 @@ def _dated(text: str, r, has, text_start, text_start_c):
         maybe |= digit[r[np.minimum(text_start + k, len(r) - 1)]]
     look = np.flatnonzero(maybe & has)
     dated = np.zeros(len(has), dtype=bool)
-    dated[look] = [m is not None for m in map(_DATE_AT.match, repeat(text), text_start_c[look].tolist())]
+    if len(look):
+        first_lines = gather(r, text_start[look], first_line_end[look]).decode("utf-8", "surrogatepass").split("\n")
+        dated[look] = [m is not None for m in map(_DATE_AT.match, first_lines)]
     return dated
 
 

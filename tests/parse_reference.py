@@ -33,7 +33,8 @@ def _reference(text: str, headers: Headers, thread: Thread, problems: list[tuple
     for k, comment in enumerate(thread.comments):
         if parents[k] >= 0:
             ancestors = [Quotable(bodies[a]) for a in reversed(_ancestors(parents, k))]  # from the top down
-            comment.text, comment.quotes = split_quotes(bodies[k], ancestors)
+            comment.text, quotes = split_quotes(bodies[k], ancestors)
+            comment.quotes = tuple(quotes)
 
 
 def no_usual(text: str) -> None:

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from moderation.byte_columns import (char_offsets, gather, wide_spaces, joined_lines, leading_spaces, run_back,
+from moderation.byte_columns import (gather, wide_spaces, joined_lines, leading_spaces, run_back,
                                      run_length, where)
 
 TEXT = st.text(alphabet=st.sampled_from(list(" \n  x1.é“😀\u00a0\u2003Reply")), max_size=60)
@@ -42,14 +42,6 @@ def test_leading_spaces_read_eight_bytes_at_a_time_up_to_the_end():
     starts = np.array([0, 5, 31, 35, 40], dtype=np.int64)
     stops = np.array([40, 40, 40, 40, 40], dtype=np.int64)
     assert leading_spaces(r, starts, stops).tolist() == [30, 25, 9, 5, 0]
-
-
-@settings(max_examples=300, deadline=None)
-@given(text=TEXT)
-def test_byte_offsets_become_character_offsets(text):
-    data, r = as_bytes(text)
-    starts = [len(text[:k].encode("utf-8", "surrogatepass")) for k in range(len(text) + 1)]
-    assert char_offsets(r, np.array(starts, dtype=np.int64), 7).tolist() == [k + 7 for k in range(len(text) + 1)]
 
 
 @settings(max_examples=300, deadline=None)

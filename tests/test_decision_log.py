@@ -39,7 +39,7 @@ def test_rows_are_written_in_wal_mode_and_read_back_in_a_window(tmp_path):
     assert threads[0].article.text == "" and threads[1].article.text == "B\n\nSub\n\nThe body of B."
     second = threads[1].comments[0]
     assert second.id.startswith("d") and second.parent_id is None and second.author == "v"
-    assert second.quotes == ["q1", "q2"] and second.extra["stance_deny"] == "0.700000"
+    assert second.quotes == ("q1", "q2") and second.extra["stance_deny"] == "0.700000"
     assert second.extra["answer"] == "FLAG" and second.extra["coral_parent_id"] == "c7"
     assert second.extra["off_topic"] == "0.300000" and second.extra["story_url"] == "https://x.example/b"
     window = read_decisions(db, since="2024-05-01T10:30:00Z", until="2024-05-02T00:00:00+00:00")

@@ -35,11 +35,11 @@ def test_seed_own_text_and_quote(seed_thread_path):
     first = thread.get("1.1")
     assert first.text == "Flip a coin.\n\nHaftar has CIA links. That might be your first clue."
     quoting = thread.get("1.1.1.2.1")
-    assert quoting.quotes == [USA_SENTENCE]
+    assert quoting.quotes == (USA_SENTENCE,)
     assert quoting.text.startswith("In your little Yankee mind full of CNN/FOX/ETC narratives!\n\nHAHAHAHAHAHA!")
     assert "Hitler" not in quoting.text
     # The parent said it first: its own text keeps the sentence, it quotes nothing.
-    assert USA_SENTENCE in thread.get("1.1.1.2").text and thread.get("1.1.1.2").quotes == []
+    assert USA_SENTENCE in thread.get("1.1.1.2").text and thread.get("1.1.1.2").quotes == ()
     # A line break inside a paragraph is kept; paragraphs are separated by a blank line.
     assert thread.get("1.1.1.2.1.2").text.count("\n") == 1
     assert thread.get("1.1.1.2.1.3").text.count("\n\n") == 1
@@ -259,13 +259,13 @@ def test_quote_of_grandparent_moves_to_quotes():
             That matches what my landlord told me.
         """)
     cy = parse_dump(text).get("1.1.1")
-    assert cy.quotes == ["Rents in the old town went up by a third in just two years."]
+    assert cy.quotes == ("Rents in the old town went up by a third in just two years.",)
     assert cy.text == "That matches what my landlord told me."
 
 
 def test_short_overlap_is_not_a_quote():
     text = SMALL.replace("It leaked on my coat.", "It does not leak that much, you say?")
-    assert parse_dump(text).get("1.1.1").quotes == []
+    assert parse_dump(text).get("1.1.1").quotes == ()
 
 
 BROKEN = dump("""

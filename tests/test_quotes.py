@@ -93,20 +93,20 @@ def thread(reply_body: str, newline: str = "\n", indent: str = "  ") -> str:
     return newline.join(lines) + newline
 
 
-def quotes_of_reply(text: str) -> tuple[list[str], str]:
+def quotes_of_reply(text: str) -> tuple[tuple[str, ...], str]:
     reply = parse_dump(text).get("1.1")
     return reply.quotes, reply.text
 
 
 def test_quote_across_a_line_break():
     quotes, own = quotes_of_reply_text("Rents in the old town went up\nby a third in just two years, said the council’s report.\n\nNot on my street.")
-    assert quotes == ["Rents in the old town went up\nby a third in just two years, said the council’s report."]
+    assert quotes == ("Rents in the old town went up\nby a third in just two years, said the council’s report.",)
     assert own == "Not on my street."
 
 
 def test_quote_across_paragraphs_and_case_and_punctuation():
     quotes, own = quotes_of_reply_text("“RENTS in the old town went up by a third…\n\nin just two years” — really? Prove it.")
-    assert quotes == ["RENTS in the old town went up by a third…\n\nin just two years”"]
+    assert quotes == ("RENTS in the old town went up by a third…\n\nin just two years”",)
     assert own == "“ — really? Prove it."  # the opening mark stays: a token starts at its first letter
 
 
@@ -115,24 +115,24 @@ def test_quote_with_tabs_crlf_and_accents():
     for newline in ("\n", "\r\n"):
         for indent in ("  ", "\t"):
             quotes, own = quotes_of_reply(thread(body, newline, indent))
-            assert quotes == ["Rents in the old town went up by a third in just two years."], (newline, indent)
+            assert quotes == ("Rents in the old town went up by a third in just two years.",), (newline, indent)
             assert own == "Ça alors, même chez moi."
 
 
-def quotes_of_reply_text(body: str) -> tuple[list[str], str]:
+def quotes_of_reply_text(body: str) -> tuple[tuple[str, ...], str]:
     return quotes_of_reply(thread(body))
 
 
 def test_seven_words_are_not_a_quote():
     quotes, own = quotes_of_reply_text("Rents in the old town went up, you say? Not here.")
-    assert quotes == [] and own == "Rents in the old town went up, you say? Not here."
+    assert quotes == () and own == "Rents in the old town went up, you say? Not here."
 
 
 def test_two_quotes_in_one_reply():
     body = ("Rents in the old town went up by a third: no. In just two years, said the council’s report: "
             "which report?")
     quotes, own = quotes_of_reply_text(body)
-    assert quotes == ["Rents in the old town went up by a third:", "In just two years, said the council’s report:"]
+    assert quotes == ("Rents in the old town went up by a third:", "In just two years, said the council’s report:")
     assert own == "no. which report?"
 
 

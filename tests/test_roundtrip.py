@@ -32,11 +32,11 @@ def trees(draw):
         for position in range(1, count + 1):
             counter[0] += 1
             cid = f"{parent.id}.{position}" if parent else str(position)
-            quotes: list[str] = []
+            quotes: tuple[str, ...] = ()
             if parent is not None and draw(st.integers(0, 4)) == 0:
                 candidate = parent.text.split("\n\n")[0]
                 if len(candidate.split()) >= 8:
-                    quotes = [candidate]
+                    quotes = (candidate,)
             c = Comment(id=cid, parent_id=parent.id if parent else None, author=draw(author),
                         text=text_for(counter[0]), quotes=quotes, depth=depth)
             comments.append(c)
