@@ -69,11 +69,11 @@ def parse_taken(holder: list[str], source: str | None = None, strict: bool = Fal
         thread = Thread(article=parse_article(text[:article_end].split("\n")), source=source)
         problems: list[tuple[int, str]] = []
         if len(headers):
-            layout = _layout(text, headers)
-            del text
-            if len(headers) >= _GIVE_BACK_FROM:
+            taken = [_layout(text, headers), headers, bodies, dates]
+            del text, headers, bodies, dates
+            if len(taken[1]) >= _GIVE_BACK_FROM:
                 give_back_freed_memory()
-            _build_tree(layout, headers, bodies, dates, thread, problems)
+            _build_tree(taken, thread, problems)
     finally:
         if collecting:
             _promote_to_oldest_generation()
@@ -144,8 +144,7 @@ def _layout(text: str | Utf8Text, headers: Headers) -> tuple[int, int, list[int]
     return step, base, levels, remainders
 
 
-def _build_tree(layout: tuple[int, int, list[int], list[int]], headers: Headers, bodies: list[str],
-                dates: list[str | None], thread: Thread, problems: list[tuple[int, str]]) -> None:
+def _build_tree(taken: list, thread: Thread, problems: list[tuple[int, str]]) -> None:
     """Attach each comment to the nearest open comment less indented than itself, then take
     the quotes out of the replies.
 
@@ -153,31 +152,41 @@ def _build_tree(layout: tuple[int, int, list[int], list[int]], headers: Headers,
     anything else goes through the loop with its stack and warnings (`_tree_loop`). Which
     replies quote, where and whom, is found for all comments at once by hashing their 8-word
     runs (`quote_filter.quote_windows`); only those passages are checked word for word and cut
-    (`_cut_found_quotes`). `layout` is `_layout`'s."""
+    (`_cut_found_quotes`).
+
+    `taken` holds `_layout`'s layout, the headers, the bodies and the dates, and is emptied
+    here: each column goes once it is used (at 650k comments, each of the dozen is 5 MB or
+    more), and the quote filter's arrays before the comment objects are made."""
+    layout, headers, bodies, dates = taken
+    taken.clear()
     step, base, levels, remainders = layout
+    del layout
     n = len(headers)
     columns = None
     if not any(remainders) and all(bodies):
         columns = _tree_columns(levels, headers.numbers)
     comments = thread.comments
     if columns is not None:
+        authors, lines = headers.authors, headers.lines
         ids, parent_ids, parents, depths, last = columns
-        # The quote filter's arrays come and go before the comment objects are made: the peak
-        # of memory is the larger of the two, not their sum.
+        del headers, levels, remainders, columns
         found = quote_windows(bodies, parents, last)
         if n >= _GIVE_BACK_FROM:
             give_back_freed_memory()
         # Made into a list of its full size at once: appended one by one, the list's reallocations
         # would leave about 30 MB of touched and freed pages on the C heap at 650k comments.
-        made = map(Comment, ids, parent_ids, headers.authors, bodies, repeat(()), dates, depths,
-                   map(_PLUS_ONE, headers.lines), repeat(NO_EXTRA))
+        made = map(Comment, ids, parent_ids, authors, bodies, repeat(()), dates, depths, map(_PLUS_ONE, lines),
+                   repeat(NO_EXTRA))
         import numpy as np
 
         comments += np.fromiter(made, dtype=object, count=n).tolist()
-        del ids, parent_ids, depths
+        del made, ids, parent_ids, depths, authors, lines, dates
     else:
         parents, last = _tree_loop(headers, levels, remainders, bodies, dates, base, step, comments, problems)
+        del headers, levels, remainders, dates
         found = quote_windows(bodies, parents, last)
+    if n >= _GIVE_BACK_FROM:
+        give_back_freed_memory()
     if found is None:  # a body holds NUL: every reply may quote any ancestor
         _cut_quotes_everywhere(bodies, parents, last, comments)
     else:

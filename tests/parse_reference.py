@@ -21,7 +21,7 @@ def build_tree_reference(text: str):
     """`_build_tree` by the plain definitions for a parse of `text` (see the module docstring):
     the bodies and dates it is given are read again, from the text and `headers`."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return lambda layout, headers, bodies, dates, thread, problems: _reference(text, headers, thread, problems)
+    return lambda taken, thread, problems: _reference(text, taken[1], thread, problems)
 
 
 def _reference(text: str, headers: Headers, thread: Thread, problems: list[tuple[int, str]]) -> None:

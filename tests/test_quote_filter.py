@@ -113,14 +113,16 @@ def shared_runs(texts, parents):
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(forest=forests(), wide=st.sampled_from([1, 2, 32]))
-def test_every_shared_run_is_a_row_with_its_place(forest, wide, monkeypatch_module):
+@given(forest=forests(), wide=st.sampled_from([1, 2, 32]), group=st.sampled_from([1, 40, 1 << 23]))
+def test_every_shared_run_is_a_row_with_its_place(forest, wide, group, monkeypatch_module):
     # Rows name where the shared run is in the reply and the ancestor; hashes held by many
-    # runs (more than _WIDE_GROUP) take the ancestor walk, the others the all-pairs test.
+    # runs (more than _WIDE_GROUP) take the ancestor walk, the others the all-pairs test. The
+    # thread is taken in groups of whole top-level subtrees of about _GROUP_CHARS characters.
     import moderation.quote_filter as quote_filter
 
     texts, parents, last = forest
     monkeypatch_module.setattr(quote_filter, "_WIDE_GROUP", wide)
+    monkeypatch_module.setattr(quote_filter, "_GROUP_CHARS", group)
     try:
         replies, at, ancestors, there = quote_windows(texts, parents, last)
     finally:
