@@ -96,6 +96,7 @@ def read_usual(data: bytes) -> tuple[Headers, list[str], list[str | None]] | Non
     indents: list[int] = []
     numbers: list[int] = []
     authors: list[str] = []
+    names: dict[str, str] = {}  # authors shared, not one string per comment (a piece's copies go with it)
     texts: list[str | None] = []
     dates: list[str | None] = []
     unusual: list[tuple[int, tuple[int, int]]] = []
@@ -120,7 +121,7 @@ def read_usual(data: bytes) -> tuple[Headers, list[str], list[str | None]] | Non
         starts.frombytes(piece.starts)
         indents += piece.indents
         numbers += piece.numbers
-        authors += piece.authors
+        authors += map(names.setdefault, piece.authors, piece.authors)
         texts += piece.texts
         dates += piece.dates
         unusual += piece.unusual
@@ -133,9 +134,9 @@ def read_usual(data: bytes) -> tuple[Headers, list[str], list[str | None]] | Non
         clean = _clean_region(data, data.index(b"\n", first_start) + 1, end)
         for k, (body_start, body_stop) in unusual:
             texts[k], dates[k] = body_text(data[body_start:body_stop].decode("utf-8", "surrogatepass"), clean)
-    names: dict[str, str] = {}  # authors shared, not one string per comment
-    headers = Headers(lines=lines, indents=indents, numbers=numbers, authors=list(map(names.setdefault, authors, authors)),
-                      body_starts=body_starts, starts=starts, end=end)
+    del names
+    headers = Headers(lines=lines, indents=indents, numbers=numbers, authors=authors, body_starts=body_starts,
+                      starts=starts, end=end)
     return headers, texts, dates  # type: ignore[return-value]  (every None text filled above)
 
 
