@@ -4,8 +4,10 @@
 
 Builds dumps in the seed's format of each size in MB, then times `parse_thread(path)` (read,
 decode, sniff and parse: what `moderate parse` does) in a fresh process and prints comments/s,
-MB/s (wall time), CPU seconds and comments per CPU second, and peak resident memory. The parsing
-process is pinned to one core (and numpy's BLAS to one thread). Targets (issue 4): >= 100k
+MB/s (wall time), CPU seconds and comments per CPU second, and resident memory: before the
+parse (the interpreter and the package, numpy not yet loaded) and at its peak (the whole
+process, as the system counts it). The parsing process is pinned to one core (and numpy's BLAS
+to one thread). Targets (issue 4): >= 100k
 comments/s on one core, time linear in size, memory a few times the file size.
 
 The dump is meant to be as hard as a real one, not easier: a Zipf-distributed vocabulary of a
@@ -129,12 +131,13 @@ if hasattr(os, "sched_setaffinity"):  # one core, as the target says
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 from moderation.inputs import parse_thread
 path = sys.argv[1]
+start_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 t0, c0 = time.perf_counter(), time.process_time()
 thread = parse_thread(path, max_bytes=None)
 t1, c1 = time.perf_counter(), time.process_time()
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 print(json.dumps({"comments": len(thread.comments), "parse_s": t1 - t0, "cpu_s": c1 - c0,
-                  "peak_rss": rss, "warnings": len(thread.warnings),
+                  "peak_rss": rss, "start_rss": start_rss, "warnings": len(thread.warnings),
                   "quoted": sum(1 for c in thread.comments if c.quotes),
                   "dated": sum(1 for c in thread.comments if c.posted),
                   "max_depth": max(c.depth for c in thread.comments)}))
@@ -160,7 +163,7 @@ def main() -> None:
     # Wall time is what a user waits; CPU time (of the parsing process alone) is steadier on a
     # shared machine, where other jobs take turns on the cores: both are printed.
     print(f"{'size':>8} {'comments':>9} {'parse s':>8} {'comments/s':>11} {'MB/s':>6} {'cpu s':>6} {'/cpu s':>8} "
-          f"{'peak RSS':>9} {'RSS/file':>8} {'depth':>5} {'quoted':>7} {'dated':>7}")
+          f"{'start RSS':>9} {'peak RSS':>9} {'RSS/file':>8} {'depth':>5} {'quoted':>7} {'dated':>7}")
     for size in (float(s) for s in args.sizes.split(",")):
         path = workdir / f"dump_{size:g}MB.txt"
         if not path.exists():
@@ -174,7 +177,7 @@ def main() -> None:
             r = json.loads(result.stdout)
             rss_mb = r["peak_rss"] / 1024 / 1024
             print(f"{mb:7.1f}M {r['comments']:9d} {r['parse_s']:8.2f} {r['comments'] / r['parse_s']:11,.0f} "
-                  f"{mb / r['parse_s']:6.1f} {r['cpu_s']:6.2f} {r['comments'] / r['cpu_s']:8,.0f} {rss_mb:8.0f}M {rss_mb / mb:8.1f} {r['max_depth']:5d} {r['quoted']:7d} "
+                  f"{mb / r['parse_s']:6.1f} {r['cpu_s']:6.2f} {r['comments'] / r['cpu_s']:8,.0f} {r['start_rss'] / 1024 / 1024:8.0f}M {rss_mb:8.0f}M {rss_mb / mb:8.1f} {r['max_depth']:5d} {r['quoted']:7d} "
                   f"{r['dated']:7d}", flush=True)
             if r["warnings"]:
                 print(f"  note: {r['warnings']} parser warnings", file=sys.stderr)

@@ -49,7 +49,7 @@ _BATCH_CHARS = 1 << 20  # texts normalised and hashed at a time: bounded tempora
 _Q = 0x9E3779B97F4A7C15  # window hash base
 _STEP = 256  # texts whose lengths are summed at a time when cutting batches
 _WIDE_GROUP = 32  # runs of one hash paired all with all; more walk the tree
-_GROUP_CHARS = 8 * _BATCH_CHARS  # characters of whole top-level subtrees whose runs are sorted together
+_GROUP_CHARS = 2 * _BATCH_CHARS  # characters of whole top-level subtrees whose runs are sorted together
 
 
 def fold_word(word: str) -> bytes:
