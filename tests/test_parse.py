@@ -350,3 +350,29 @@ def test_parse_taken_takes_the_text_and_parses_as_parse_dump():
     expected = parse_dump(SMALL, "small.txt")
     assert [c.as_dict() for c in thread.comments] == [c.as_dict() for c in expected.comments]
     assert thread.article == expected.article and thread.warnings == expected.warnings
+
+
+def test_comments_share_an_empty_quotes_tuple_and_a_read_only_extra():
+    from moderation.thread import NO_EXTRA
+
+    thread = parse_dump(SMALL)
+    assert all(c.quotes == () and c.extra is NO_EXTRA for c in thread.comments)
+    with pytest.raises(TypeError):
+        thread.comments[0].extra["note"] = "x"  # type: ignore[index]
+    thread.comments[0].extra = {"note": "x"}  # a dict of its own to add to
+    assert thread.comments[1].extra == {}
+
+
+def test_large_dumps_give_freed_memory_back_and_parse_the_same(monkeypatch):
+    import moderation.parse as parse_module
+
+    text = "Headline\n\n" + "".join(f"  {k}. User {k} says\n\n    Comment number {k}, with “quotes”.\n\n"
+                                     f"    1. Reply {k} says\n\n      Comment number {k}, with “quotes”. Yes.\n\n"
+                                     for k in range(1, 40))
+    expected = [c.as_dict() for c in parse_dump(text).comments]
+    calls = []
+    monkeypatch.setattr(parse_module, "_GIVE_BACK_FROM", 1)
+    monkeypatch.setattr(parse_module, "_LINE_PASS_FROM", 0)
+    monkeypatch.setattr(parse_module, "give_back_freed_memory", lambda: calls.append(1))
+    assert [c.as_dict() for c in parse_dump(text).comments] == expected
+    assert len(calls) == 3  # after the read, after the quote filter, after the comments are made

@@ -175,3 +175,21 @@ def test_parse_dump_reads_a_large_dump_by_the_line_pass(monkeypatch):
     general = parse_dump(text)
     assert [c.as_dict() for c in fast.comments] == [c.as_dict() for c in general.comments]
     assert len(fast.comments) == 800
+
+
+def test_the_first_header_is_found_past_the_first_prefix_and_not_at_its_cut():
+    # The first header is looked for in a decoded prefix of 64 KiB (cut after a newline) that
+    # grows; a `says` line cut off from its next line there is not taken, though HEADER, seeing
+    # the text end after it, would match.
+    from moderation.usual_dump import _first_header
+
+    fake = b"1. Not a header says\n"
+    after = b"because this line is not indented.\n"  # crosses byte 65536: the cut falls before it
+    article = "Ünïcödé article line.\n".encode() * 3000
+    for short in (1, 10, 30):
+        head = article[:(1 << 16) - short - len(fake)]
+        head = head[:head.rfind(b"\n") + 1]
+        head += b"x" * ((1 << 16) - short - len(fake) - len(head) - 1) + b"\n"
+        data = head + fake + after + article + b"  1. Ann says\n\n    Text.\n"
+        assert data.rfind(b"\n", 0, 1 << 16) + 1 == len(head) + len(fake)
+        assert _first_header(data) == (data.index(b"  1. Ann says"), 2, False), short
