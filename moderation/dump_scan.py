@@ -146,7 +146,9 @@ def _footers_utf8(text: str) -> list[tuple[int, int]]:
 @dataclass(slots=True)
 class Headers:
     """The comment headers of a dump in document order, one list per field, and `end`, the
-    offset where the thread stops (its footer, or the end of the text)."""
+    offset where the thread stops (its footer, or the end of the text). Offsets are into what
+    they were read from: characters of the str (`find_headers`) or bytes of its UTF-8
+    (`usual_dump.read_usual`, sliced by `Utf8Text`)."""
 
     lines: Sequence[int]  # 0-based line number of each header
     indents: list[int]  # in columns, tabs expanded

@@ -16,9 +16,14 @@ form (one tool's output, every comment alike) is read by numpy passes over its l
 text (`dump_scan`) and its bodies read by one regex `fullmatch` each or guarded fast paths
 (`bodies`). The tree of a well-formed dump comes from numpy passes over the levels
 (`_tree_columns`), the stack loop being kept for dumps it must warn about; which replies quote
-is decided by hashing every comment's 8-word runs with numpy and sorting them once
-(`quote_filter.quote_windows`), and only the passages found there are checked and cut exactly
-(`quotes.cut_spans`).
+is decided by hashing every comment's 8-word runs with numpy and sorting them a group of
+top-level subtrees at a time (`quote_filter.quote_windows`), and only the passages found there
+are checked and cut exactly (`quotes.cut_spans`).
+
+Memory (issue 4: a few times the file): the usual form is read from the text's UTF-8 and the
+str let go; each column of the read is let go once used; the C heap's freed pages go back to
+the system after the numpy steps (`heap`). A 100 MB dump peaks at 4 times its size, the parsed
+thread itself being 2.8 (docs/parser-speed.md).
 """
 
 from __future__ import annotations
@@ -50,9 +55,10 @@ def parse_dump(text: str, source: str | None = None, strict: bool = False) -> Th
 def parse_taken(holder: list[str], source: str | None = None, strict: bool = False) -> Thread:
     """`parse_dump` of the one text in `holder`, which it takes out of the list.
 
-    The parse lets go of the text once the comments are read, before the comment objects are
-    made, so a caller that hands over its only reference (as `parse_thread` does with the file
-    it read) has the text freed then: 2 bytes a character less at the peak."""
+    A caller that hands over its only reference (as `parse_thread` does with the file it read)
+    has the str freed as soon as the parse has its UTF-8 (`read_comments`, a dump of 64K
+    characters or more in the usual form) or has read the comments: a str with curly quotes
+    takes 2 bytes a character, and it is not held while the comment objects are made."""
     text = holder.pop()
     where = source or "<input>"
     if "\r" in text:
