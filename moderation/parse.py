@@ -197,6 +197,9 @@ def _build_tree(taken: list, thread: Thread, problems: list[tuple[int, str]]) ->
         _cut_quotes_everywhere(bodies, parents, last, comments)
     else:
         _cut_found_quotes(bodies, parents, last, comments, found)
+    if n >= _GIVE_BACK_FROM:
+        del bodies, parents, last, found
+        give_back_freed_memory()  # what the thread's user allocates next has it
 
 
 def _cut_found_quotes(bodies: list[str], parents: array, last, comments: list[Comment], found) -> None:

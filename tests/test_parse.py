@@ -375,4 +375,4 @@ def test_large_dumps_give_freed_memory_back_and_parse_the_same(monkeypatch):
     monkeypatch.setattr(parse_module, "_LINE_PASS_FROM", 0)
     monkeypatch.setattr(parse_module, "give_back_freed_memory", lambda: calls.append(1))
     assert [c.as_dict() for c in parse_dump(text).comments] == expected
-    assert len(calls) == 3  # after the read, after the quote filter, after the comments are made
+    assert len(calls) == 4  # after the read, the quote filter, the comment objects and the quotes
