@@ -10,12 +10,34 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from types import MappingProxyType
+
+
+class _NoExtra(Mapping[str, str]):
+    """An empty mapping that cannot be changed, and one of it: pickled and copied, it stays
+    `NO_EXTRA` (a `MappingProxyType` would not pickle, so neither would a thread)."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key: str) -> str:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __repr__(self) -> str:
+        return "NO_EXTRA"
+
+    def __reduce__(self) -> str:
+        return "NO_EXTRA"
+
 
 # The `extra` of a comment that has none. One shared read-only mapping rather than a dict per
 # comment: a large dump has hundreds of thousands of comments and no extra columns, and 64
 # bytes each was a tenth of the parse's memory (issue 4). Give a comment a dict of its own to add to it.
-NO_EXTRA: Mapping[str, str] = MappingProxyType({})
+NO_EXTRA: Mapping[str, str] = _NoExtra()
 
 
 def iso_utc(when: datetime | None) -> str | None:

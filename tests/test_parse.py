@@ -353,6 +353,9 @@ def test_parse_taken_takes_the_text_and_parses_as_parse_dump():
 
 
 def test_comments_share_an_empty_quotes_tuple_and_a_read_only_extra():
+    import copy
+    import pickle
+
     from moderation.thread import NO_EXTRA
 
     thread = parse_dump(SMALL)
@@ -360,7 +363,10 @@ def test_comments_share_an_empty_quotes_tuple_and_a_read_only_extra():
     with pytest.raises(TypeError):
         thread.comments[0].extra["note"] = "x"  # type: ignore[index]
     thread.comments[0].extra = {"note": "x"}  # a dict of its own to add to
-    assert thread.comments[1].extra == {}
+    assert thread.comments[1].extra == {} and not thread.comments[1].extra and dict(NO_EXTRA) == {}
+    for copied in (pickle.loads(pickle.dumps(thread)), copy.deepcopy(thread)):  # a thread still pickles
+        assert [c.as_dict() for c in copied.comments] == [c.as_dict() for c in thread.comments]
+        assert copied.comments[1].extra is NO_EXTRA and copied.comments[0].extra == {"note": "x"}
 
 
 def test_large_dumps_give_freed_memory_back_and_parse_the_same(monkeypatch):
