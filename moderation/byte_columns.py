@@ -1,8 +1,9 @@
 """Column operations on a dump's UTF-8 bytes with numpy: one value per line or per comment.
 
 What `usual_dump` reads a thread with: runs of like bytes at many offsets at once, byte ranges
-gathered into one buffer (to decode them with one call). Each works on a numpy view of the bytes (`r`) and arrays of offsets into it, and keeps
-its temporaries to a megabyte or a batch of lines.
+gathered into one buffer (to decode them with one call). Each works on a numpy view of the
+bytes (`r`) and arrays of offsets into it, and keeps its temporaries to a megabyte or a batch
+of lines.
 """
 
 from __future__ import annotations

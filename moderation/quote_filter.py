@@ -194,8 +194,7 @@ def quote_windows(texts: Sequence[str], parents: Sequence[int], last: Sequence[i
     import numpy as np
 
     n = len(texts)
-    parent = np.frombuffer(parents, dtype=np.int64) if hasattr(parents, "typecode") else np.asarray(parents, dtype=np.int64)
-    last_of = np.frombuffer(last, dtype=np.int64) if hasattr(last, "typecode") else np.asarray(last, dtype=np.int64)
+    parent, last_of = _int64(parents), _int64(last)
     tops = np.flatnonzero(parent < 0)
     chars = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=n) + 1, out=chars[1:])
@@ -288,7 +287,7 @@ def _windows_in_group(texts: Sequence[str], parents: Sequence[int], last: Sequen
     if not len(same):
         return found
     word_mask = np.uint64((1 << int(bits)) - 1)
-    last_of = np.asarray(last, dtype=np.int64) if not hasattr(last, "typecode") else np.frombuffer(last, dtype=np.int64)
+    last_of = _int64(last)
 
     def owner(word):
         return np.searchsorted(first_word, word, side="right") - 1
@@ -334,6 +333,14 @@ def _windows_in_group(texts: Sequence[str], parents: Sequence[int], last: Sequen
     replies, at, ancestors, there = (np.concatenate(column) for column in zip(*rows))
     order = np.lexsort((at, there - at, ancestors, replies))
     return replies[order], at[order], ancestors[order], there[order]
+
+
+def _int64(values: Sequence[int]):
+    """`values` (an `array("q")`, a list or an array) as an int64 numpy array, not copied if it
+    is an `array("q")`."""
+    import numpy as np
+
+    return np.frombuffer(values, dtype=np.int64) if hasattr(values, "typecode") else np.asarray(values, dtype=np.int64)
 
 
 def _ranks(sizes):

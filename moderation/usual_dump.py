@@ -146,8 +146,9 @@ def _first_header(data: bytes) -> tuple[int, int, bool | None] | None:
     `find_headers` would keep, if it is indented by spaces only or tabs only (None for tabs
     when it is not indented); any other indent takes the general path.
 
-    Looked for in a prefix of the text that doubles until it holds one: the article is short
-    next to a large thread, and decoding all of it would make the str this module avoids."""
+    Looked for in a prefix of the text (64 KiB, then four times as much, and so on) until one
+    holds it: the article is short next to a large thread, and decoding all of it would make
+    the str this module avoids."""
     size = 1 << 16
     while True:
         cut = len(data) if size >= len(data) else data.rfind(b"\n", 0, size) + 1
