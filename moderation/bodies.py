@@ -187,13 +187,21 @@ def _drop_trailing_space(raw: str) -> str:
 _NEWLINE_SPACES: list[str] = ["\n" + " " * k for k in range(128)]
 
 
-def clean_region(text: str, start: int, end: int) -> bool:
+_UNCLEAN_MARKS = ("\t", " \n", "\u00a0\n", "\n\n\n")
+_UNCLEAN_ENDS = (" ", "\u00a0")
+_UNCLEAN_MARKS_UTF8 = tuple(mark.encode() for mark in _UNCLEAN_MARKS)
+_UNCLEAN_ENDS_UTF8 = tuple(end.encode() for end in _UNCLEAN_ENDS)
+
+
+def clean_region(text: str | bytes, start: int, end: int) -> bool:
     """True when no body cut from `text[start:end]` holds a tab, a space or no-break space at
     a line end, or three newlines in a row: `body_text(raw, clean=True)` may then skip those
     tests, four C calls for the whole thread instead of four per comment. (A body ends with a
-    space only before a newline, or where the region does.)"""
-    return (all(text.find(mark, start, end) < 0 for mark in ("\t", " \n", "\u00a0\n", "\n\n\n"))
-            and text[max(start, end - 1):end] not in (" ", "\u00a0"))
+    space only before a newline, or where the region does.) `text` may be the UTF-8 of the
+    text, `start` and `end` then byte offsets."""
+    marks, ends = (_UNCLEAN_MARKS_UTF8, _UNCLEAN_ENDS_UTF8) if isinstance(text, bytes) else (_UNCLEAN_MARKS, _UNCLEAN_ENDS)
+    return (all(text.find(mark, start, end) < 0 for mark in marks)  # type: ignore[arg-type]
+            and not any(text[max(start, end - len(last)):end] == last for last in ends))
 
 
 def body_text(raw: str, clean: bool = False) -> tuple[str, str | None]:

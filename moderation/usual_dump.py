@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from itertools import repeat
 from typing import Any, NamedTuple
 
-from .bodies import _DATE_AT, body_text, posted_many
+from .bodies import _DATE_AT, body_text, clean_region, posted_many
 from .byte_columns import (cut, dedent, gather, joined_lines, leading_spaces, run_back, run_length,
                            where, wide_spaces)
 from .dump_scan import (_SAYS, HEADER, MAX_AUTHOR_WORDS, Headers, footer_lines_in, footers, indent_width,
@@ -57,9 +57,6 @@ _PIECE_BYTES = 1 << 21
 # whose first line it does not read as a header, so a boundary is never taken on trust.
 _HEADER_AFTER_NEWLINE = re.compile(rb"\n([ \t]*)\d{1,6}\. +\S[^\n]{0,150}? +says:? *\n(?=[ \t]*\n|\1[ \t]+\S)")
 _CAPITAL_I_DOT = "\u0130".encode()
-# What `clean_region` looks for, in UTF-8.
-_UNCLEAN = (b"\t", b" \n", "\u00a0\n".encode(), b"\n\n\n")
-_NO_BREAK = "\u00a0".encode()
 
 
 class _Piece(NamedTuple):
@@ -132,7 +129,7 @@ def read_usual(data: bytes) -> tuple[Headers, list[str], list[str | None]] | Non
             break
     end = start
     if unusual:
-        clean = _clean_region(data, data.index(b"\n", first_start) + 1, end)
+        clean = clean_region(data, data.index(b"\n", first_start) + 1, end)
         for k, (body_start, body_stop) in unusual:
             texts[k], dates[k] = body_text(data[body_start:body_stop].decode("utf-8", "surrogatepass"), clean)
     del names
@@ -186,12 +183,6 @@ def _indent_at(data: bytes, at: int, unit: bytes) -> int:
     """How many `unit`s (space or tab) a line starts with (a header line: never blank)."""
     line = data[at:at + 256]
     return len(line) - len(line.lstrip(unit))
-
-
-def _clean_region(data: bytes, start: int, end: int) -> bool:
-    """`bodies.clean_region` of the text whose UTF-8 is `data`, by byte offsets."""
-    return (all(data.find(mark, start, end) < 0 for mark in _UNCLEAN)
-            and data[max(start, end - 1):end] != b" " and data[max(start, end - 2):end] != _NO_BREAK)
 
 
 def _footer_in(low: bytes, first_indent: int) -> int | None:

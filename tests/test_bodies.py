@@ -85,6 +85,14 @@ def test_clean_region_sees_what_a_body_would_hold():
     assert clean_region("\t  a\n", 1, 5)  # only the region counts
 
 
+@given(text=st.text(alphabet=" \n\tab\u00a0é😀", max_size=30), data=st.data())
+def test_clean_region_of_the_utf8_is_clean_region_of_the_text(text, data):
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    at = [len(text[:k].encode()) for k in (start, end)]
+    assert clean_region(text.encode(), *at) == clean_region(text, start, end)
+
+
 @settings(max_examples=300, deadline=None)
 @given(indent=st.integers(1, 12), lines=st.lists(st.text("abc xyz.“”é", min_size=1).map(str.strip).filter(bool),
                                                   min_size=1, max_size=5),
