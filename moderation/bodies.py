@@ -30,7 +30,10 @@ DATE_FORMATS = (
 # line): only where it is exactly what the first format would accept; anything else falls through.
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
-_WORDPRESS_DATE = re.compile(r"(%s) ([0-9]{1,2}), ([0-9]{4}) at ([0-9]{1,2}):([0-9]{2}) ([aApP][mM])\Z" % "|".join(_MONTHS))
+# WordPress's day (`March 3, 2020`) and time of day (`4:15 pm`), in every regex that reads them.
+_DAY = r"(%s) ([0-9]{1,2}), ([0-9]{4})" % "|".join(_MONTHS)
+_TIME = r"([0-9]{1,2}):([0-5][0-9]) ([aApP][mM])"
+_WORDPRESS_DATE = re.compile(_DAY + " at " + _TIME + r"\Z")
 _MONTH_NUMBER = {name: k for k, name in enumerate(_MONTHS, start=1)}
 
 
@@ -42,9 +45,9 @@ def _wordpress_date(candidate: str) -> str | None:
         return None
     month, day, year, hour, minute, ampm = m.groups()
     h, d = int(hour), int(day)
-    if not 1 <= h <= 12 or minute > "59" or not 1 <= d <= 28 or year == "0000":
+    if not 1 <= h <= 12 or not 1 <= d <= 28 or year == "0000":
         # Days 29 to 31 are checked by datetime (month lengths, leap years).
-        if not (1 <= h <= 12 and minute <= "59" and 29 <= d <= 31 and year != "0000"):
+        if not (1 <= h <= 12 and 29 <= d <= 31 and year != "0000"):
             return None
         try:
             datetime(int(year), _MONTH_NUMBER[month], d)
@@ -60,8 +63,7 @@ def _wordpress_date(candidate: str) -> str | None:
 # The same form with the line's surrounding whitespace (what `_date_candidate` strips), the
 # fields looked up rather than converted: days 1 to 28 (valid in every month), hours 1 to 12
 # with their am/pm, minutes 00 to 59. Anything else falls through to `parse_posted`.
-_WORDPRESS_LINE = re.compile(r"\s*(%s) ([0-9]{1,2}), ([0-9]{4}) at ([0-9]{1,2}):([0-5][0-9]) ([aApP][mM])\s*\Z"
-                             % "|".join(_MONTHS))
+_WORDPRESS_LINE = re.compile(r"\s*" + _DAY + " at " + _TIME + r"\s*\Z")
 _MONTH_DIGITS = {name: f"{k:02d}" for k, name in enumerate(_MONTHS, start=1)}
 _DAY_DIGITS = {**{str(d): f"{d:02d}" for d in range(1, 29)}, **{f"{d:02d}": f"{d:02d}" for d in range(1, 10)}}
 _HOUR_DIGITS = {(written, ampm): f"{(h % 12) + (12 if ampm.lower() == 'pm' else 0):02d}"
@@ -84,8 +86,8 @@ def posted_of(line: str) -> str | None:
 
 # WordPress's usual line split at ` at `: its date and its time each read once per distinct
 # spelling (a thread has a few hundred days and at most 1,440 times of day).
-_WORDPRESS_DAY = re.compile(r"(%s) ([0-9]{1,2}), ([0-9]{4})" % "|".join(_MONTHS))
-_WORDPRESS_TIME = re.compile(r"([0-9]{1,2}):([0-5][0-9]) ([aApP][mM])")
+_WORDPRESS_DAY = re.compile(_DAY)
+_WORDPRESS_TIME = re.compile(_TIME)
 
 
 def _day_of(written: str) -> str | None:
@@ -187,6 +189,11 @@ def _drop_trailing_space(raw: str) -> str:
 _NEWLINE_SPACES: list[str] = ["\n" + " " * k for k in range(128)]
 
 
+def _newline_indent(width: int) -> str:
+    """A newline and `width` spaces: what dedenting a body by `width` replaces with a newline."""
+    return _NEWLINE_SPACES[width] if width < len(_NEWLINE_SPACES) else "\n" + " " * width
+
+
 _UNCLEAN_MARKS = ("\t", " \n", "\u00a0\n", "\n\n\n")
 _UNCLEAN_ENDS = (" ", "\u00a0")
 _UNCLEAN_MARKS_UTF8 = tuple(mark.encode() for mark in _UNCLEAN_MARKS)
@@ -225,7 +232,7 @@ def body_text(raw: str, clean: bool = False) -> tuple[str, str | None]:
                 return _after_date(rest.strip("\n"), posted, clean)
         elif "eply" not in first and (clean or (" \n" not in first and "\u00a0\n" not in first
                                                 and not first.endswith((" ", "\u00a0")) and "\n\n\n" not in first)):
-            prefix = _NEWLINE_SPACES[cut] if cut < len(_NEWLINE_SPACES) else "\n" + " " * cut
+            prefix = _newline_indent(cut)
             if first.count(prefix) == first.count("\n") - first.count("\n\n"):
                 return first.replace(prefix, "\n"), None
     return _careful_body(raw)
@@ -273,7 +280,7 @@ def _after_date(raw: str, posted: str | None, clean: bool = False) -> tuple[str,
     # by counting the lines that carry it (non-blank lines = newlines + 1 - blank lines).
     cut = len(raw) - len(raw.lstrip(" "))
     if cut:
-        prefix = _NEWLINE_SPACES[cut] if cut < len(_NEWLINE_SPACES) else "\n" + " " * cut
+        prefix = _newline_indent(cut)
         if raw.count(prefix) == raw.count("\n") - raw.count("\n\n"):
             return raw[cut:].replace(prefix, "\n"), posted
     cut = min(len(line) - len(line.lstrip(" \u00a0")) for line in raw.split("\n") if line)
@@ -313,8 +320,7 @@ def body_texts(text: str, starts: Sequence[int], stops: Sequence[int],
             if plain is not None:
                 # body_text: its plain fast path (no `eply`, lines carrying the first's indent).
                 if "eply" not in plain:
-                    prefix = _NEWLINE_SPACES[len(indent)] if len(indent) < 128 else "\n" + indent
-                    add_text(plain.replace(prefix, "\n"))
+                    add_text(plain.replace(_newline_indent(len(indent)), "\n"))
                     add_date(None)
                     continue
             elif _REPLY_ANY_CASE.search(content) is None:
@@ -322,8 +328,7 @@ def body_texts(text: str, starts: Sequence[int], stops: Sequence[int],
                 # off the end and dedenting by the first line's indent.
                 posted = posted_of(date)
                 if posted is not None:
-                    prefix = _NEWLINE_SPACES[len(indent2)] if len(indent2) < 128 else "\n" + indent2
-                    add_text(content.replace(prefix, "\n"))
+                    add_text(content.replace(_newline_indent(len(indent2)), "\n"))
                     add_date(posted)
                     continue
         if is_clean is None:

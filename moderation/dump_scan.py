@@ -45,7 +45,6 @@ _FOOTER_PHRASES = ("leave a reply", "leave a comment", "cancel reply", "post com
 # WordPress dump has a `Reply` link under every comment.)
 _FOOTER_KEYS = (b"comment", b"leave a reply", b"cancel reply", b"your email address")
 assert all(any(key.decode() in phrase for key in _FOOTER_KEYS) for phrase in _FOOTER_PHRASES)
-_NOT_CONTINUATION = bytes(range(0x80)) + bytes(range(0xC0, 0x100))  # bytes that start a UTF-8 character
 _PLUS_ONE = (1).__add__
 
 
@@ -124,23 +123,6 @@ def footer_lines_in(low: bytes) -> set[tuple[int, int]]:
                 found.add((line_start, indent_width(m.group("indent"))))
             i = low.find(key, i + len(key))
     return found
-
-
-def _footers_utf8(text: str) -> list[tuple[int, int]]:
-    """`footers` as it was, through UTF-8 (byte offsets converted by counting character
-    starts): the reference the one-byte-per-character search is tested against."""
-    if "\u0130" in text:
-        return _footers_by_regex(text)
-    data = text.encode("utf-8", "surrogatepass").lower()
-    found = footer_lines_in(data)
-    out = []
-    chars = done = 0
-    for byte_offset, indent in sorted(found):  # byte offsets to str offsets: count character starts
-        continuation = len(data[done:byte_offset].translate(None, _NOT_CONTINUATION))
-        chars += byte_offset - done - continuation
-        done = byte_offset
-        out.append((chars, indent))
-    return out
 
 
 @dataclass(slots=True)

@@ -153,11 +153,6 @@ def split_quotes(text: str, ancestors: list[Quotable], words: list[str] | None =
     return cut_quotes(text, words, quoted, lambda: ancestors)
 
 
-def grams8(words: list[str]) -> Grams:
-    """Every run of MIN_WORDS words (`Quotable.full` without the object)."""
-    return set(_grams(words, MIN_WORDS))
-
-
 def cut_quotes(text: str, words: list[str], quoted: Grams,
                everyone: Callable[[], list[Quotable]]) -> tuple[str, list[str]]:
     """`split_quotes` once the 8-word runs the reply may repeat are known: `quoted` must hold

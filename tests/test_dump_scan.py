@@ -6,11 +6,31 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from moderation.dump_scan import FOOTER, HEADER, MAX_AUTHOR_WORDS, _footers_utf8, find_headers, footers, indent_width
+from moderation.dump_scan import (FOOTER, HEADER, MAX_AUTHOR_WORDS, _footers_by_regex, find_headers, footer_lines_in,
+                                 footers, indent_width)
 from moderation.tables import _first_nonblank_line
 
 PHRASES = ("leave a reply", "leave a comment", "cancel reply", "post comment", "add a comment",
            "your email address will not be published", "comments are closed", "you must be logged in to post a comment")
+
+
+_NOT_CONTINUATION = bytes(range(0x80)) + bytes(range(0xC0, 0x100))  # bytes that start a UTF-8 character
+
+
+def _footers_utf8(text: str) -> list[tuple[int, int]]:
+    """`footers` as it was, through UTF-8 (byte offsets converted by counting character
+    starts): the reference the one-byte-per-character search is tested against."""
+    if "\u0130" in text:
+        return _footers_by_regex(text)
+    data = text.encode("utf-8", "surrogatepass").lower()
+    out = []
+    chars = done = 0
+    for byte_offset, indent in sorted(footer_lines_in(data)):  # byte offsets to str offsets: count character starts
+        continuation = len(data[done:byte_offset].translate(None, _NOT_CONTINUATION))
+        chars += byte_offset - done - continuation
+        done = byte_offset
+        out.append((chars, indent))
+    return out
 
 
 def reference_footers(text: str) -> list[tuple[int, int]]:

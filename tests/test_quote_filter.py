@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import moderation.parse as parse_module
 from moderation import Article, Comment, Thread, parse_dump, render_thread
 from moderation.quote_filter import fold_word, normal_bytes, quote_windows
-from moderation.quotes import _normal_words, grams8, normal_words
+from moderation.quotes import Quotable, _normal_words, normal_words
 
 from .parse_reference import build_tree_reference, no_usual
 
@@ -91,9 +91,9 @@ def test_every_shared_8_word_run_is_a_candidate(forest):
     found = quote_candidates(texts, parents, last)
     assert found is not None
     for k in range(len(texts)):
-        mine = grams8(normal_words(texts[k]))
+        mine = Quotable(texts[k]).full()
         for a in ancestors_of(parents, k):
-            if mine & grams8(normal_words(texts[a])):
+            if mine & Quotable(texts[a]).full():
                 assert a in found.get(k, ())
     for k, flagged in found.items():  # and only ancestors are ever named
         assert flagged <= set(ancestors_of(parents, k))

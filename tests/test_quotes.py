@@ -192,7 +192,7 @@ quote_text = st.lists(st.tuples(st.sampled_from(["a", "B", "c,", "“d”", "é"
 @given(own=st.lists(quote_text, min_size=1, max_size=3), ancestors=st.lists(quote_text, min_size=1, max_size=3),
        data=st.data())
 def test_cut_spans_is_cut_quotes(own, ancestors, data):
-    from moderation.quotes import _hits, cut_quotes, cut_spans, grams8
+    from moderation.quotes import _hits, cut_quotes, cut_spans
 
     # The reply: its own pieces with pieces of its ancestors' text (respelled) between them.
     reply = own[0]
@@ -202,7 +202,7 @@ def test_cut_spans_is_cut_quotes(own, ancestors, data):
         copied = source[i:i + data.draw(st.integers(20, 400))]
         reply += (copied.swapcase() if data.draw(st.booleans()) else copied) + piece
     words = normal_words(reply)
-    quoted = set().union(*(grams8(normal_words(a)) for a in ancestors))
+    quoted = set().union(*(Quotable(a).full() for a in ancestors))
     expected = cut_quotes(reply, words, quoted, lambda: [Quotable(a) for a in ancestors])
     hits = _hits(words, quoted)
     event("quoted" if hits else "not quoted")
