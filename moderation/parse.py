@@ -168,6 +168,7 @@ def _build_tree(taken: list, thread: Thread, problems: list[tuple[int, str]]) ->
     step, base, levels, remainders = layout
     del layout
     n = len(headers)
+    large = n >= _GIVE_BACK_FROM
     columns = None
     if not any(remainders) and all(bodies):
         columns = _tree_columns(levels, headers.numbers)
@@ -177,7 +178,7 @@ def _build_tree(taken: list, thread: Thread, problems: list[tuple[int, str]]) ->
         ids, parent_ids, parents, depths, last = columns
         del headers, levels, remainders, columns
         found = quote_windows(bodies, parents, last)
-        if n >= _GIVE_BACK_FROM:
+        if large:
             give_back_freed_memory()
         # Made into a list of its full size at once: appended one by one, the list's reallocations
         # would leave about 30 MB of touched and freed pages on the C heap at 650k comments.
@@ -191,13 +192,13 @@ def _build_tree(taken: list, thread: Thread, problems: list[tuple[int, str]]) ->
         parents, last = _tree_loop(headers, levels, remainders, bodies, dates, base, step, comments, problems)
         del headers, levels, remainders, dates
         found = quote_windows(bodies, parents, last)
-    if n >= _GIVE_BACK_FROM:
+    if large:
         give_back_freed_memory()
     if found is None:  # a body holds NUL: every reply may quote any ancestor
         _cut_quotes_everywhere(bodies, parents, last, comments)
     else:
         _cut_found_quotes(bodies, parents, last, comments, found)
-    if n >= _GIVE_BACK_FROM:
+    if large:
         del bodies, parents, last, found
         give_back_freed_memory()  # what the thread's user allocates next has it
 
