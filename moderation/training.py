@@ -262,14 +262,20 @@ def cross_validate(frame, seed: int = 0, fixed: Hyper | None = None, progress: C
             progress(f"cross-validation: {config} n-grams, fold {k}/{n_splits}")
             tr = frame.iloc[train_idx]
             jobs, keys = [], []
+            held_out: dict = {}  # each distinct view's held-out rows, sliced once (heads share views)
             for name in heads:
-                X_tr, X_va = views[name][train_idx], views[name][val_idx]
                 m_tr = _known(tr, name)
                 y_tr = _target(tr, name, m_tr)
                 if len(set(y_tr)) < 2:
                     continue
+                # The head's training rows, one copy shared by all its settings' jobs (which are
+                # all held until they run).
+                X_fit = views[name][train_idx[m_tr]]
+                X_va = held_out.get(id(views[name]))
+                if X_va is None:
+                    X_va = held_out[id(views[name])] = views[name][val_idx]
                 for C, weight in options[name]:
-                    jobs.append((name, C, weight, X_tr[m_tr], y_tr, X_va, None))
+                    jobs.append((name, C, weight, X_fit, y_tr, X_va, None))
                     keys.append((config, name, C, weight))
             for key, (pred, head) in zip(keys, _fit_heads(jobs, seed, how)):
                 store = oof.setdefault(key, np.full(len(frame), None, dtype=object) if key[1] == "stance"
