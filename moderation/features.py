@@ -43,14 +43,6 @@ def clean(text: str) -> str:
     return text.replace("\x00", " ") if "\x00" in text else text
 
 
-def _fit_tfidf(texts: list[str], params: dict, max_features: int, stop_words=None):
-    """Vocabulary and idf exactly as scikit-learn's TfidfVectorizer fits them, counted once per
-    distinct text (`tfidf_fit`), compiled for fast batch transforms."""
-    from .tfidf_fit import fit_tfidf
-
-    return fit_tfidf(texts, params, max_features, stop_words)
-
-
 def _row_cosine(a, b) -> np.ndarray:
     """Cosine similarity of matching rows of two L2-normalised sparse matrices."""
     return np.asarray(a.multiply(b).sum(axis=1)).ravel()
@@ -65,12 +57,17 @@ class CommentFeaturizer:
         self.text_config = text_config
 
     def fit(self, frame) -> CommentFeaturizer:
+        """Vocabularies and idf exactly as scikit-learn's TfidfVectorizer fits them, counted once
+        per distinct text (`tfidf_fit`) and compiled for fast batch transforms."""
+        from .tfidf_fit import count_texts, fit_tfidf
+
         texts = [clean(t) for t in frame["text"].tolist()]
-        self.text_vectorizers_ = {kind: _fit_tfidf(texts, params, MAX_FEATURES[kind])
+        counted = count_texts(texts)  # cut once for the word and the character vocabularies
+        self.text_vectorizers_ = {kind: fit_tfidf(counted, params, MAX_FEATURES[kind])
                                   for kind, params in TEXT_CONFIGS[self.text_config].items()}
         # Similarity vocabulary: single words of comments and articles, English stop words out.
         corpus = texts + list(dict.fromkeys(clean(t) for t in frame["article_text"] if t))
-        self.similarity_ = _fit_tfidf(corpus, {"min_df": 1}, 100_000, stop_words="english")
+        self.similarity_ = fit_tfidf(corpus, {"min_df": 1}, 100_000, stop_words="english")
         return self
 
     def transform(self, frame):

@@ -18,7 +18,9 @@ default sort leaves them) are kept in name order; idf = ln((1 + n) / (1 + df)) +
 
 from __future__ import annotations
 
+from collections import Counter
 from numbers import Integral
+from typing import NamedTuple
 
 import numpy as np
 
@@ -28,27 +30,40 @@ from .vocabulary import SortedVocabulary
 CHUNK_DOCUMENTS = 20_000  # documents per sparse product when counting character n-grams
 
 
-def fit_tfidf(texts: list[str], params: dict, max_features: int | None, stop_words=None) -> WordTfidf | CharTfidf:
+class Counted(NamedTuple):
+    """Documents as the fit counts them: each distinct text cut once (`batch`), how many times
+    it was given (`weights`), and how many documents there were in all."""
+
+    batch: TextBatch
+    weights: np.ndarray
+    documents: int
+
+
+def count_texts(texts: list[str]) -> Counted:
+    """`texts` counted for `fit_tfidf`: made once, it serves every vectoriser fitted on them."""
+    multiplicity = Counter(texts)
+    return Counted(TextBatch(list(multiplicity)),
+                   np.fromiter(multiplicity.values(), dtype=np.float64, count=len(multiplicity)), len(texts))
+
+
+def fit_tfidf(texts: list[str] | Counted, params: dict, max_features: int | None, stop_words=None) -> WordTfidf | CharTfidf:
     """The compiled vectoriser `from_sklearn(TfidfVectorizer(sublinear_tf=True, dtype=float32,
     max_features=max_features, stop_words=stop_words, **params).fit(texts))` would give, for
-    the settings `features` uses (lower-casing, word 1-2 grams or char_wb n-grams)."""
+    the settings `features` uses (lower-casing, word 1-2 grams or char_wb n-grams). `texts`
+    may be `count_texts(texts)`."""
     analyzer = params.get("analyzer", "word")
     min_n, max_n = params.get("ngram_range", (1, 1))
     min_df = params.get("min_df", 1)
     if not isinstance(min_df, Integral) or set(params) - {"analyzer", "ngram_range", "min_df"}:
         raise ValueError(f"unsupported vectoriser settings: {params}")
-    multiplicity: dict[str, int] = {}
-    for t in texts:
-        multiplicity[t] = multiplicity.get(t, 0) + 1
-    batch = TextBatch(list(multiplicity))
-    weights = np.fromiter(multiplicity.values(), dtype=np.float64, count=len(multiplicity))
+    batch, weights, documents = texts if isinstance(texts, Counted) else count_texts(texts)
     if analyzer == "char_wb":
         terms, df, tf = _char_counts(batch, weights, min_n, max_n)
     elif analyzer == "word" and min_n == 1 and max_n <= 2 and not (stop_words and max_n > 1):
         terms, df, tf = _word_counts(batch, weights, max_n, stop_words, int(min_df))
     else:
         raise ValueError(f"unsupported vectoriser settings: {params}")
-    chosen, idf = select(terms, df, tf, len(texts), int(min_df), max_features)
+    chosen, idf = select(terms, df, tf, documents, int(min_df), max_features)
     kept = [terms[i] for i in chosen.tolist()]
     if not kept:
         raise ValueError("After pruning, no terms remain. Try a lower min_df or a higher max_df.")
