@@ -119,14 +119,19 @@ def joined(texts: list[str]) -> str:
     return "\n".join(texts) + "\n" if texts else ""
 
 
-def find(keys: np.ndarray, queries: np.ndarray, index=None) -> np.ndarray:
+def find(keys: np.ndarray, queries: np.ndarray, cache: dict | None = None) -> np.ndarray:
     """Each query's index in `keys` (distinct, ascending), -1 where it is not one: a binary
-    search for a few queries, pandas' hash table (linear, no sort) for many. `index`: a
-    `hash_index(keys)` kept by the caller, so the table is built once."""
+    search for a few queries, pandas' hash table (linear, no sort) for many. `cache`: a dict
+    the caller keeps with its `keys`, where the hash table is kept once built."""
     if not len(keys):
         return np.full(len(queries), -1, dtype=np.int64)
     if len(queries) >= PANDAS_FROM:
-        return (index if index is not None else hash_index(keys)).get_indexer(queries).astype(np.int64, copy=False)
+        index = None if cache is None else cache.get("index")
+        if index is None:
+            index = hash_index(keys)
+            if cache is not None:
+                cache["index"] = index
+        return index.get_indexer(queries).astype(np.int64, copy=False)
     at = np.minimum(np.searchsorted(keys, queries), len(keys) - 1)
     return np.where(keys[at] == queries, at, -1)
 

@@ -19,12 +19,12 @@ plain arrays, so a model loads without scikit-learn, and without unpickling anyt
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 
-from .codepoints import PANDAS_FROM, CodePoints, find, hash_index, joined
+from .codepoints import CodePoints, find, joined
 from .vocabulary import SortedVocabulary
 
 _TOKENS = re.compile(r"\w+")  # \b\w\w+\b is exactly these runs of two or more
@@ -176,6 +176,7 @@ class WordTfidf:
     idf: np.ndarray
     sublinear: bool
     max_n: int
+    _bigram_cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # `find`'s
 
     @property
     def n_features(self) -> int:
@@ -193,9 +194,7 @@ class WordTfidf:
             a, b = t[:-1], t[1:]
             pair = (doc[:-1] == doc[1:]) & (a >= 0) & (b >= 0)
             keys = a[pair] * len(self.tokens) + b[pair]
-            if len(keys) >= PANDAS_FROM and self.__dict__.get("_bigram_index") is None:
-                self._bigram_index = hash_index(self.bigram_keys)
-            at = find(self.bigram_keys, keys, self.__dict__.get("_bigram_index"))
+            at = find(self.bigram_keys, keys, self._bigram_cache)
             hit = at >= 0
             rows.append(doc[:-1][pair][hit])
             cols.append(self.bigram_feature[at[hit]])

@@ -310,7 +310,7 @@ def _oof_score(frame, name: str, pred: np.ndarray) -> float:
 
 def _best_option(config: str, name: str, options: list, scores: dict):
     """The (C, class weight) with the best out-of-fold score; ties and NaN as `max` leaves them."""
-    return max(((C, w) for C, w in options), key=lambda cw: np.nan_to_num(scores.get((config, name, *cw), -1), nan=-1))
+    return max(options, key=lambda cw: np.nan_to_num(scores.get((config, name, *cw), -1), nan=-1))
 
 
 def _present(values: np.ndarray) -> np.ndarray:

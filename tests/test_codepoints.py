@@ -82,6 +82,12 @@ def test_find_and_isin_match_searchsorted_and_np_isin(size):
     at = np.minimum(np.searchsorted(keys, queries), len(keys) - 1)
     assert np.array_equal(find(keys, queries), np.where(keys[at] == queries, at, -1))
     assert np.array_equal(find(keys[:0], queries), np.full(size, -1))
+    cache: dict = {}  # the hash table kept with the keys, built once
+    for _ in range(2):
+        assert np.array_equal(find(keys, queries, cache), np.where(keys[at] == queries, at, -1))
+        kept = cache.get("index")
+        assert (kept is not None) == (size >= codepoints.PANDAS_FROM)
+    assert cache.get("index") is kept
     values = rng.integers(0, 60_000, 25_000)  # repeats allowed
     assert np.array_equal(isin(queries, values), np.isin(queries, values))
 
